@@ -1,0 +1,456 @@
+"""The registry's data model (SPEC §3).
+
+The one visibility rule lives in `NominationQuerySet.public()`: an award is public iff its
+status is `awarded` and its edition's `results_published_at` is set and not in the future.
+Every other public read (recipients, editions, ceremonies) is derived from it.
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+wikidata_id_validator = RegexValidator(
+    r"^Q[1-9][0-9]{0,11}$", "Enter a Wikidata item id such as Q42 (a Q and digits)."
+)
+
+
+def validate_timezone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known IANA time zone (e.g. America/Mexico_City).")
+
+
+class Organization(models.Model):
+    """A conferring body or a nominee's affiliation."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=50, blank=True, default="", help_text="Acronym, e.g. ERO.")
+    country = CountryField(blank=True, default="", help_text="Where the organisation is based.")
+    website = models.URLField(blank=True, default="")
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=13, blank=True, default="", validators=[wikidata_id_validator]
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class Program(models.Model):
+    """An awards series run by one organisation."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    conferred_by = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="programs")
+    description = models.TextField(blank=True, default="")
+    website = models.URLField(blank=True, default="")
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:program-detail", kwargs={"program": self.slug})
+
+
+class Category(models.Model):
+    """An award category of a programme, shown in `position` order."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="categories")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, help_text="Unique within the programme.")
+    description = models.TextField(blank=True, default="")
+    eligibility = models.TextField(blank=True, default="")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Display order; lowest first.")
+    is_active = models.BooleanField(default=True, help_text="Inactive categories take no new nominations.")
+    max_awards = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Most awards per edition; leave blank for no limit.",
+    )
+
+    class Meta:
+        ordering = ["program", "position", "name", "id"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "slug"], name="unique_category_slug_per_program"),
+            models.CheckConstraint(
+                condition=Q(max_awards__isnull=True) | Q(max_awards__gte=1),
+                name="category_max_awards_at_least_one",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(
+            "registry:category-detail", kwargs={"program": self.program.slug, "category": self.slug}
+        )
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Editions whose results are live (published and past any embargo)."""
+        return self.filter(results_published_at__lte=now or timezone.now())
+
+
+class Edition(models.Model):
+    """One year of a programme; its results go public at `results_published_at`."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="editions")
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
+        help_text="The award year; ceremonies may fall in a later year.",
+    )
+    name = models.CharField(max_length=200, blank=True, default="", help_text='Blank: "{year} {programme}".')
+    nominations_open = models.DateField(null=True, blank=True)
+    nominations_close = models.DateField(null=True, blank=True)
+    results_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Blank: unpublished. A future time: embargoed until then, then public automatically.",
+    )
+
+    history = HistoricalRecords()
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "-year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "year"], name="unique_edition_year_per_program"),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="edition_year_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(nominations_open__isnull=True)
+                | Q(nominations_close__isnull=True)
+                | Q(nominations_close__gte=models.F("nominations_open")),
+                name="edition_nominations_close_after_open",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.name and self.program_id:
+            self.name = f"{self.year} {self.program.name}"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:edition-detail", kwargs={"program": self.program.slug, "year": self.year})
+
+    @property
+    def is_published(self) -> bool:
+        return self.results_published_at is not None and self.results_published_at <= timezone.now()
+
+    @property
+    def publication_state(self) -> str:
+        if self.results_published_at is None:
+            return "draft"
+        return "published" if self.is_published else "scheduled"
+
+
+class NomineeQuerySet(models.QuerySet):
+    def recipients(self, now=None):
+        """Nominees with at least one public award."""
+        public_awards = Nomination.objects.public(now).filter(nominee=OuterRef("pk"))
+        return self.filter(Exists(public_awards))
+
+
+class NomineeKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
+    TEAM = "team", "Team"
+
+
+class Nominee(models.Model):
+    """A person, organisation or team that can be nominated."""
+
+    Kind = NomineeKind
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=200, blank=True, default="", help_text='e.g. "Director General".')
+    affiliation = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    country = CountryField(blank=True, default="")
+    biography = models.TextField(blank=True, default="")
+    photo = models.ImageField(upload_to="nominees/", blank=True, default="")
+    wikidata_id = models.CharField(
+        "Wikidata id", max_length=13, blank=True, default="", validators=[wikidata_id_validator]
+    )
+
+    objects = NomineeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=NomineeKind.values), name="nominee_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:recipient-detail", kwargs={"slug": self.slug})
+
+
+class NominationQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """The one visibility rule: awarded, in an edition whose results are live."""
+        return self.filter(
+            status=Nomination.Status.AWARDED,
+            edition__results_published_at__lte=now or timezone.now(),
+        )
+
+    def awarded(self):
+        return self.filter(status=Nomination.Status.AWARDED)
+
+
+class NominationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    IN_REVIEW = "in_review", "In review"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    AWARDED = "awarded", "Awarded"
+    NOT_SELECTED = "not_selected", "Not selected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Nomination(models.Model):
+    """A nominee put forward in one category of one edition; an award once `awarded`."""
+
+    Status = NominationStatus
+
+    # Allowed moves (SPEC §3): forward through review; withdrawal from any non-final state.
+    TRANSITIONS = {
+        Status.SUBMITTED: {Status.IN_REVIEW, Status.WITHDRAWN},
+        Status.IN_REVIEW: {Status.SHORTLISTED, Status.WITHDRAWN},
+        Status.SHORTLISTED: {Status.AWARDED, Status.NOT_SELECTED, Status.WITHDRAWN},
+        Status.AWARDED: set(),
+        Status.NOT_SELECTED: set(),
+        Status.WITHDRAWN: set(),
+    }
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="nominations")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="nominations")
+    nominee = models.ForeignKey(Nominee, on_delete=models.PROTECT, related_name="nominations")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    citation = models.TextField(blank=True, default="", help_text="Public text shown once awarded.")
+    justification = models.TextField(blank=True, default="", help_text="Internal: never shown publicly.")
+    nominated_by = models.CharField(max_length=200, blank=True, default="", help_text="Internal.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "category", "nominee"],
+                name="unique_nomination_per_edition_category_nominee",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=NominationStatus.values),
+                name="nomination_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        # Reads related rows: list views must select_related edition, category and nominee.
+        return f"{self.nominee.name} — {self.category.name} ({self.edition.year})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "registry:award-detail",
+            kwargs={
+                "program": self.edition.program.slug,
+                "year": self.edition.year,
+                "category": self.category.slug,
+            },
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    @classmethod
+    def transition_allowed(cls, old: str, new: str) -> bool:
+        return old == new or new in cls.TRANSITIONS[cls.Status(old)]
+
+    def clean(self):
+        errors = {}
+        if self.edition_id and self.category_id and self.category.program_id != self.edition.program_id:
+            errors["category"] = "This category belongs to another programme than the edition."
+        if self._state.adding and self.category_id and not self.category.is_active:
+            errors["category"] = "This category is inactive and takes no new nominations."
+        loaded = getattr(self, "_loaded_status", None)
+        if loaded and not self.transition_allowed(loaded, self.status):
+            errors["status"] = (
+                f"A nomination cannot go from {self.Status(loaded).label} to {self.get_status_display()}."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Achievement(models.Model):
+    """A figure of achievement cited for a nomination ("474 fugitive arrests facilitated")."""
+
+    nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="achievements")
+    quantity = models.PositiveIntegerField(null=True, blank=True, help_text="The figure, if there is one.")
+    description = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["nomination", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="achievement_quantity_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity:,} {self.description}" if self.quantity is not None else self.description
+
+
+class CeremonyQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Ceremonies of published editions, and ceremonies announced ahead of the results."""
+        now = now or timezone.now()
+        return self.filter(Q(edition__results_published_at__lte=now) | Q(announced_at__lte=now))
+
+    def upcoming(self, now=None):
+        return self.filter(date__gte=timezone.localdate(now or timezone.now())).order_by("date", "id")
+
+    def past(self, now=None):
+        return self.filter(date__lt=timezone.localdate(now or timezone.now())).order_by("-date", "-id")
+
+
+class Ceremony(models.Model):
+    """An event at which an edition's awards are presented."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="ceremonies")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True, help_text="Local time at the venue, if known.")
+    timezone = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_timezone],
+        help_text="IANA time zone of the venue, e.g. America/Mexico_City.",
+    )
+    venue = models.CharField(max_length=200, blank=True, default="")
+    city = models.CharField(max_length=100, blank=True, default="")
+    country = CountryField(blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    announced_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Show the ceremony publicly from this time, before the edition's results are out. "
+        "Blank: public only once the results are published.",
+    )
+
+    objects = CeremonyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "id"]
+        verbose_name_plural = "ceremonies"
+
+    def __str__(self):
+        return f"{self.name} ({self.date:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("registry:ceremony-detail", kwargs={"slug": self.slug})
+
+
+class Presentation(models.Model):
+    """How an award was handed over: at which ceremony, by whom, with what words."""
+
+    nomination = models.OneToOneField(Nomination, on_delete=models.CASCADE, related_name="presentation")
+    ceremony = models.ForeignKey(Ceremony, on_delete=models.PROTECT, related_name="presentations")
+    presenter_name = models.CharField(max_length=200, blank=True, default="")
+    presenter_title = models.CharField(max_length=200, blank=True, default="")
+    remarks = models.TextField(blank=True, default="", help_text="A quote from the presenter.")
+
+    class Meta:
+        ordering = ["ceremony", "id"]
+
+    def __str__(self):
+        return f"Presentation at {self.ceremony.name}"
+
+    def clean(self):
+        if self.nomination_id and self.ceremony_id and self.ceremony.edition_id != self.nomination.edition_id:
+            raise ValidationError(
+                {"ceremony": "The ceremony belongs to another edition than the nomination."}
+            )
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def published(self, now=None):
+        return self.filter(published_at__lte=now or timezone.now())
+
+
+class Announcement(models.Model):
+    """A press release or news item; public from `published_at`."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="Blank: draft. A future time: scheduled."
+    )
+    summary = models.TextField(blank=True, default="")
+    body = models.TextField(blank=True, default="")
+    source_url = models.URLField("source URL", max_length=500, blank=True, default="")
+    edition = models.ForeignKey(
+        Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="announcements"
+    )
+    related_awards = models.ManyToManyField(Nomination, blank=True, related_name="announcements")
+
+    history = HistoricalRecords(m2m_fields=[related_awards])
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("registry:announcement-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None and self.published_at <= timezone.now()
