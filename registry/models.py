@@ -225,6 +225,18 @@ class NominationQuerySet(models.QuerySet):
     def awarded(self):
         return self.filter(status=Nomination.Status.AWARDED)
 
+    def search(self, text: str):
+        """Every word must appear in the recipient, affiliation, category or citation."""
+        for word in text.split():
+            self = self.filter(
+                Q(nominee__name__icontains=word)
+                | Q(nominee__affiliation__name__icontains=word)
+                | Q(nominee__affiliation__short_name__icontains=word)
+                | Q(category__name__icontains=word)
+                | Q(citation__icontains=word)
+            )
+        return self
+
 
 class NominationStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"

@@ -1,0 +1,60 @@
+"""FilterSets shared by the public HTML pages and the JSON API (one per resource)."""
+
+import django_filters
+from django import forms
+from django_countries import countries
+
+from .models import MAX_YEAR, MIN_YEAR, Nomination, Nominee
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class SlugFilter(django_filters.CharFilter):
+    field_class = forms.SlugField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering that always ends on the primary key, so pages never repeat or skip rows."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            last_descending = self.get_ordering_value(value[-1]).startswith("-")
+            qs = qs.order_by(*qs.query.order_by, "-id" if last_descending else "id")
+        return qs
+
+
+class AwardFilter(django_filters.FilterSet):
+    """Filters for public awards: `/awards/`, `/api/v1/awards/` and the feeds."""
+
+    q = django_filters.CharFilter(method="filter_search", max_length=200, label="Search")
+    program = SlugFilter(field_name="edition__program__slug", label="Programme")
+    year = YearFilter(field_name="edition__year", label="Year")
+    year_min = YearFilter(field_name="edition__year", lookup_expr="gte", label="From year")
+    year_max = YearFilter(field_name="edition__year", lookup_expr="lte", label="To year")
+    category = SlugFilter(field_name="category__slug", label="Category")
+    country = django_filters.ChoiceFilter(field_name="nominee__country", choices=countries, label="Country")
+    kind = django_filters.ChoiceFilter(field_name="nominee__kind", choices=Nominee.Kind.choices, label="Kind")
+    ordering = StableOrderingFilter(
+        fields=[
+            ("edition__year", "year"),
+            ("category__name", "category"),
+            ("nominee__name", "recipient"),
+            ("edition__results_published_at", "published_at"),
+        ],
+        label="Order by",
+    )
+
+    class Meta:
+        model = Nomination
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
