@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "registry.api.cors.PublicCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,12 +157,42 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Public JSON API (registry/api/, docs/api.md) ---
+# Seconds a client or shared cache may reuse an API answer; cut short before a scheduled publication.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+# Anonymous rate limit per client address, "<number>/<second|minute|hour|day>".
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+# Paths answered with `Access-Control-Allow-Origin: *` (public, read-only, no credentials).
+CORS_PUBLIC_PATH_PREFIXES = ["/api/", "/feeds/"]
+
 REST_FRAMEWORK = {
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Public and read-only: no sessions or passwords, so no CSRF and every client is anonymous.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["registry.api.filtering.ApiFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "registry.api.pagination.ApiPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["registry.api.throttling.AnonymousRateThrottle"],
+    # Proxies in front of the app that append to X-Forwarded-For. 0: the header is ignored and
+    # the TCP peer is the client (anything else would let clients pick their own rate-limit key).
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
+    "DEFAULT_SCHEMA_CLASS": "registry.api.schema.ApiAutoSchema",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Awards Registry API",
+    "DESCRIPTION": "Read-only public data of the Awards Registry: programmes, categories, editions, "
+    "awards, recipients, ceremonies and announcements. Guide: docs/api.md.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads its assets from this server (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# --- end of the API block ---
 
 # Public site identity, used for absolute links in feeds, sitemaps and the API.
 SITE_NAME = os.environ.get("SITE_NAME", "Awards Registry")
