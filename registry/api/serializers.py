@@ -54,6 +54,26 @@ class CountryCodeField(serializers.Field):
         return value.code or ""
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class OptionalUrlField(serializers.URLField):
+    """A URL, or null when there is none (an empty string is not a URL)."""
+
+    def to_representation(self, value):
+        return value or None
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": "^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]$",
+        "description": "Local time at the venue (see `timezone`), without an offset; null if unknown.",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time: JSON Schema's `format: time` would demand a UTC offset it does not have."""
+
+
 class ProgramRefSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
@@ -130,7 +150,7 @@ class OrganizationRefSerializer(serializers.Serializer):
     name = serializers.CharField()
     short_name = serializers.CharField()
     country = CountryCodeField()
-    website = serializers.URLField()
+    website = OptionalUrlField()
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -139,6 +159,7 @@ class ProgramSerializer(serializers.ModelSerializer):
     url = ApiUrlField(view_name="api:program-detail")
     page_url = PageUrlField()
     conferred_by = OrganizationRefSerializer()
+    website = OptionalUrlField()
 
     class Meta:
         model = Program
@@ -242,6 +263,7 @@ class CeremonySerializer(serializers.ModelSerializer):
     page_url = PageUrlField()
     program = ProgramRefSerializer(source="edition.program")
     year = serializers.IntegerField(source="edition.year")
+    start_time = LocalTimeField(allow_null=True)
     country = CountryCodeField()
 
     class Meta:
@@ -269,6 +291,7 @@ class AnnouncementSerializer(serializers.ModelSerializer):
     page_url = PageUrlField()
     program = ProgramRefSerializer(source="edition.program", allow_null=True)
     year = serializers.IntegerField(source="edition.year", allow_null=True)
+    source_url = OptionalUrlField()
     awards = ApiLinksField(view_name="api:award-detail", source="public_awards", many=True, read_only=True)
 
     class Meta:
