@@ -1,13 +1,23 @@
-"""`/sitemap.xml`: public URLs only, absolute on the request's own host (no Sites framework)."""
+"""`/sitemap.xml`: an index of one sitemap per section, public URLs only (the visibility-rule
+QuerySet methods), absolute on the request's own host (no Sites framework, so never example.com).
+Sections page at 5,000 URLs, so 100,000 awards stay a handful of small, fast files."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 
-from .models import Announcement, Ceremony, Edition, Nomination, Nominee, Program
+from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
 
-class StaticSitemap(Sitemap):
+class RegistrySitemap(Sitemap):
+    limit = 5000
+
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every item; the index needs no dates.
+        return None
+
+
+class PageSitemap(RegistrySitemap):
     changefreq = "daily"
 
     def items(self):
@@ -23,12 +33,13 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class ProgramSitemap(Sitemap):
+class ProgramSitemap(RegistrySitemap):
     def items(self):
-        return Program.objects.filter(editions__in=Edition.objects.published()).distinct().order_by("slug")
+        published = Edition.objects.published().filter(program=OuterRef("pk"))
+        return Program.objects.filter(Exists(published)).only("slug").order_by("slug")
 
 
-class EditionSitemap(Sitemap):
+class EditionSitemap(RegistrySitemap):
     def items(self):
         return Edition.objects.published().select_related("program").order_by("program__slug", "year")
 
@@ -36,10 +47,20 @@ class EditionSitemap(Sitemap):
         return edition.results_published_at
 
 
-class AwardSitemap(Sitemap):
-    """One URL per (edition, category) with a public award: the award pages."""
+class CategorySitemap(RegistrySitemap):
+    """Category history pages that list at least one public award."""
 
-    limit = 5000
+    def items(self):
+        public = Nomination.objects.public().filter(category=OuterRef("pk"))
+        return (
+            Category.objects.filter(Exists(public))
+            .select_related("program")
+            .order_by("program__slug", "slug")
+        )
+
+
+class AwardSitemap(RegistrySitemap):
+    """One URL per (edition, category) with a public award: the award pages."""
 
     def items(self):
         return (
@@ -61,19 +82,17 @@ class AwardSitemap(Sitemap):
         return item["lastmod"]
 
 
-class RecipientSitemap(Sitemap):
-    limit = 5000
-
+class RecipientSitemap(RegistrySitemap):
     def items(self):
         return Nominee.objects.recipients().only("slug").order_by("slug")
 
 
-class CeremonySitemap(Sitemap):
+class CeremonySitemap(RegistrySitemap):
     def items(self):
         return Ceremony.objects.public().only("slug").order_by("slug")
 
 
-class AnnouncementSitemap(Sitemap):
+class AnnouncementSitemap(RegistrySitemap):
     def items(self):
         return Announcement.objects.published().only("slug", "published_at").order_by("-published_at", "id")
 
@@ -82,9 +101,10 @@ class AnnouncementSitemap(Sitemap):
 
 
 SITEMAPS = {
-    "pages": StaticSitemap,
+    "pages": PageSitemap,
     "programs": ProgramSitemap,
     "editions": EditionSitemap,
+    "categories": CategorySitemap,
     "awards": AwardSitemap,
     "recipients": RecipientSitemap,
     "ceremonies": CeremonySitemap,

@@ -1,6 +1,6 @@
 """Public site routes (SPEC §5). Names are reversed by models, the API and the feeds."""
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import views
@@ -42,7 +42,13 @@ urlpatterns = [
     path("ceremonies/<slug:slug>/", views.ceremony_detail, name="ceremony-detail"),
     path("news/", views.announcement_list, name="announcement-list"),
     path("news/<slug:slug>/", views.announcement_detail, name="announcement-detail"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "registry:sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]

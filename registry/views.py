@@ -65,7 +65,6 @@ def home(request):
         "announcements": published_announcements()[:4],
         "upcoming_ceremonies": Ceremony.objects.public().upcoming().select_related("edition__program")[:4],
         "programs": public_programs(),
-        "filter": AwardFilter(),
         "title": "Award programmes and their recipients",
     }
     return render(request, "registry/home.html", context)
@@ -89,6 +88,7 @@ def program_detail(request, program):
     editions = (
         Edition.objects.published()
         .filter(program=program)
+        .select_related("program")
         .annotate(award_count=public_award_count(edition="pk"))
     )
     categories = program.categories.annotate(award_count=public_award_count(category="pk")).filter(

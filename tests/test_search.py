@@ -56,7 +56,9 @@ class TestSearchFinds:
         assert found("interpol") == {seed_award.pk}
 
     def test_affiliation_acronym_is_searched(self):
-        award = AwardFactory(nominee__affiliation=OrganizationFactory(name="Long Name Agency", short_name="LNA"))
+        award = AwardFactory(
+            nominee__affiliation=OrganizationFactory(name="Long Name Agency", short_name="LNA")
+        )
         assert found("lna") == {award.pk}
 
     def test_category_name_is_searched(self, seed_award, other_award):
@@ -146,6 +148,12 @@ def test_postgres_search_uses_the_gin_indexes():
         cursor.execute("SET enable_seqscan = off")
         plan = queryset.explain()
         cursor.execute("RESET enable_seqscan")
-    indexes = ["nominee_name", "organization_name", "organization_short_name", "category_name", "nomination_citation"]
+    indexes = [
+        "nominee_name",
+        "organization_name",
+        "organization_short_name",
+        "category_name",
+        "nomination_citation",
+    ]
     for index in (f"registry_{name}_fts" for name in indexes):
         assert index in plan
