@@ -1,4 +1,7 @@
-"""CSV for list endpoints (`?format=csv`): the rows of the JSON page, flattened to columns."""
+"""CSV for list endpoints (`?format=csv`): the rows of the JSON page, flattened to columns.
+
+Columns are named after the JSON fields (`recipient.name`), so one documentation serves both.
+"""
 
 import csv
 import io
@@ -6,8 +9,7 @@ import io
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
-# A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from ..exports import csv_safe
 
 
 def columns(serializer, prefix="") -> list[str]:
@@ -21,19 +23,15 @@ def columns(serializer, prefix="") -> list[str]:
     return names
 
 
-def cell(value):
-    if value is None:
-        return ""
+def cell(value) -> str:
     if isinstance(value, list):  # e.g. achievements: "23100 cases vetted; 474 arrests"
-        return "; ".join(
+        value = "; ".join(
             " ".join(str(v) for v in item.values() if v not in (None, ""))
             if isinstance(item, dict)
             else str(item)
             for item in value
         )
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return csv_safe(value)
 
 
 def lookup(row, column):
