@@ -472,6 +472,27 @@ class TestConditionalGet:
         assert again["ETag"] == first["ETag"]
         assert again["Cache-Control"] == first["Cache-Control"]
 
+    def test_repeated_get_is_served_from_the_stored_body_with_one_query(
+        self, client, django_assert_num_queries
+    ):
+        AchievementFactory()
+        first = client.get("/api/v1/awards/?format=csv")
+
+        with django_assert_num_queries(1):
+            again = client.get("/api/v1/awards/?format=csv")
+
+        assert again.status_code == 200
+        assert again.content == first.content
+        for header in ("Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control"):
+            assert again[header] == first[header], header
+
+    def test_stored_body_is_not_served_after_a_change(self, client):
+        award = AwardFactory(citation="Old words")
+        assert "Old words" in client.get("/api/v1/awards/").content.decode()
+        award.citation = "New words"
+        award.save()
+        assert "New words" in client.get("/api/v1/awards/").content.decode()
+
     def test_if_modified_since_last_modified_is_a_304(self, client):
         AwardFactory()
         first = client.get("/api/v1/awards/")

@@ -20,7 +20,9 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
@@ -130,15 +132,22 @@ def max_age(state: PublicState, now: datetime.datetime | None = None) -> int:
     return age
 
 
-class ConditionalGetMixin:
-    """ETag, Last-Modified and Cache-Control on GETs; a 304 before the view runs its queries.
+# Headers of a 200 worth keeping with its cached body.
+CACHED_HEADERS = ("Content-Type", "Link", "Content-Disposition")
 
-    Handlers call `self.not_modified(request)` first and return its response when there is one.
+
+class ConditionalGetMixin:
+    """ETag, Last-Modified and Cache-Control on GETs; a 304 (or a stored 200) before the view's queries.
+
+    Handlers call `self.cached_response(request)` first and return its response when there is one.
+    A 200 body is kept in the cache under its ETag, which changes with the data and at every
+    scheduled publication, so a stored body is never served for a state it does not show.
     """
 
     _validators = None
+    _from_cache = False
 
-    def not_modified(self, request):
+    def cached_response(self, request):
         state = public_state()
         # The body depends on the data, the full URL (absolute links, filters, page) and the format.
         key = f"{state.token}|{request.build_absolute_uri()}|{request.accepted_media_type}"
@@ -146,7 +155,14 @@ class ConditionalGetMixin:
         # HTTP dates have whole seconds; If-Modified-Since compares against the value we sent.
         last_modified = int(state.last_modified.timestamp()) if state.last_modified else 0
         self._validators = (etag, last_modified, max_age(state))
-        return get_conditional_response(request, etag=etag, last_modified=last_modified)
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None and (stored := cache.get(self._cache_key())):
+            content, headers = stored
+            response, self._from_cache = HttpResponse(content, headers=headers), True
+        return response
+
+    def _cache_key(self) -> str:
+        return "api-response:" + self._validators[0].strip('"')
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -158,4 +174,9 @@ class ConditionalGetMixin:
                 response["ETag"] = etag
                 response["Last-Modified"] = http_date(last_modified)
             patch_cache_control(response, public=True, max_age=age)
+            if response.status_code == 200 and age and not self._from_cache:
+                # Kept no longer than clients may keep it: bounds any change the validators miss.
+                response.render()
+                headers = {name: response[name] for name in CACHED_HEADERS if name in response}
+                cache.set(self._cache_key(), (response.content, headers), timeout=age)
         return response

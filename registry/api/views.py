@@ -45,10 +45,10 @@ class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         return [JSONRenderer()]
 
     def list(self, request, *args, **kwargs):
-        return self.not_modified(request) or super().list(request, *args, **kwargs)
+        return self.cached_response(request) or super().list(request, *args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
-        return self.not_modified(request) or super().retrieve(request, *args, **kwargs)
+        return self.cached_response(request) or super().retrieve(request, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         # Query filters narrow lists; a detail URL names one object, whatever the query string says.
@@ -178,7 +178,7 @@ class ApiRootView(ConditionalGetMixin, routers.APIRootView):
     """The entry point: a link to each resource's list."""
 
     def get(self, request, *args, **kwargs):
-        return self.not_modified(request) or super().get(request, *args, **kwargs)
+        return self.cached_response(request) or super().get(request, *args, **kwargs)
 
 
 def not_found(request, *args, **kwargs):
