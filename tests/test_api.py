@@ -499,6 +499,21 @@ class TestConditionalGet:
         again = client.get("/api/v1/awards/", headers={"if-modified-since": first["Last-Modified"]})
         assert again.status_code == 304
 
+    def test_head_gets_the_validators_and_revalidates_too(self, client):
+        AwardFactory()
+        head = client.head("/api/v1/awards/")
+        assert head.status_code == 200
+        assert head["ETag"] == client.get("/api/v1/awards/")["ETag"]
+        assert client.head("/api/v1/awards/", headers={"if-none-match": head["ETag"]}).status_code == 304
+
+    def test_answers_vary_on_accept_since_a_list_can_also_be_csv(self, client):
+        award = AwardFactory()
+        assert "Accept" in client.get("/api/v1/awards/")["Vary"]
+        assert "Accept" in client.get(f"/api/v1/awards/{award.id}/")["Vary"]
+        csv_by_accept = client.get("/api/v1/awards/", headers={"accept": "text/csv"})
+        assert csv_by_accept["Content-Type"] == "text/csv; charset=utf-8"
+        assert csv_by_accept["ETag"] != client.get("/api/v1/awards/")["ETag"]
+
     def test_etag_differs_per_query_and_format(self, client):
         AwardFactory()
         etags = {

@@ -38,11 +38,11 @@ class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     """A public list and detail: JSON (and CSV for lists), conditional GET, 404 for any bad id."""
 
     filter_backends = [ApiFilterBackend]
+    renderer_classes = [JSONRenderer, CSVRenderer]  # two, so DRF adds `Vary: Accept`
 
     def get_renderers(self):
-        if self.action == "list":
-            return [JSONRenderer(), CSVRenderer()]
-        return [JSONRenderer()]
+        renderers = super().get_renderers()
+        return renderers if self.action == "list" else renderers[:1]  # CSV for lists only
 
     def list(self, request, *args, **kwargs):
         return self.cached_response(request) or super().list(request, *args, **kwargs)
