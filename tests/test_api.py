@@ -311,7 +311,13 @@ class TestBadInput:
         assert response.json() == {"detail": "Not found."}
 
     def test_unknown_path_under_the_api_is_a_json_404(self, client):
-        for path in ["/api/v1/nope/", "/api/v1/awards/1/extra/", "/api/v1/awards/a/b/"]:
+        for path in [
+            "/api/v1/nope/",
+            "/api/v1/awards/1/extra/",
+            "/api/v1/awards/a/b/",
+            "/api/",
+            "/api/v2/awards/",
+        ]:
             response = client.get(path)
             assert (response.status_code, response.json()) == (404, {"detail": "Not found."}), path
 
@@ -356,6 +362,18 @@ class TestBadInput:
             response = client.get(f"/api/v1/awards/?page={page}")
             assert response.status_code == 404
             assert set(response.json()) == {"detail"}
+
+    def test_unknown_format_is_a_json_404_and_unacceptable_accept_a_json_406(self, client):
+        award = AwardFactory()
+        for path in [
+            "/api/v1/awards/?format=xml",
+            f"/api/v1/awards/{award.id}/?format=csv",
+            "/api/v1/?format=csv",
+        ]:
+            response = client.get(path)
+            assert (response.status_code, response["Content-Type"]) == (404, "application/json"), path
+        response = client.get("/api/v1/awards/", headers={"accept": "application/xml"})
+        assert (response.status_code, response["Content-Type"]) == (406, "application/json")
 
     def test_writes_are_refused_with_json(self, client):
         award = AwardFactory()
