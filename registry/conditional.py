@@ -1,0 +1,153 @@
+"""Conditional GET (ETag / Last-Modified / 304) for public data, computed without the list query.
+
+A `Validators` value fingerprints what the public can see *now*: counts, the newest edit and
+the newest publication time of the visible rows, and when their publication was last edited.
+Everything is filtered through the visibility-rule QuerySet methods, so an embargo lifting
+changes the fingerprint at that moment (a new row enters the visible set, with a publication
+time later than any earlier answer) and nothing about unpublished rows can be inferred from it.
+
+Limitation: rows without a timestamp (nominee, category, programme, organisation) do not move
+the validators when edited alone; `Cache-Control: no-cache` keeps clients revalidating, so an
+edit shows as soon as anything public with a timestamp changes.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+
+from .models import Announcement, Ceremony, Edition, Nomination
+
+# Revalidate on every use: a stored answer must never outlive an embargo.
+CACHE_CONTROL = "public, no-cache"
+
+
+@dataclass(frozen=True)
+class Validators:
+    """The state of one public resource: a fingerprint for the ETag and a Last-Modified time."""
+
+    fingerprint: str
+    last_modified: datetime.datetime | None
+
+    def etag(self, request) -> str:
+        # One representation per URL (filters, page) and host (absolute links in the body).
+        key = f"{self.fingerprint}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+
+
+def _latest(*times):
+    present = [t for t in times if t is not None]
+    return max(present) if present else None
+
+
+def _last_history_date(model):
+    """Subquery: when the row (by OuterRef pk) was last saved, from django-simple-history."""
+    return Subquery(
+        model.history.model.objects.filter(id=OuterRef("pk"))
+        .order_by("-history_date")
+        .values("history_date")[:1]
+    )
+
+
+def _fingerprint(*parts) -> str:
+    return "|".join("" if p is None else p.isoformat() if hasattr(p, "isoformat") else str(p) for p in parts)
+
+
+def awards_validators(now=None) -> Validators:
+    """Public awards: live editions (count, publication times, last edit) and public nominations."""
+    now = now or timezone.now()
+    editions = (
+        Edition.objects.published(now)
+        .annotate(edited_at=_last_history_date(Edition))
+        .aggregate(count=Count("id"), published=Max("results_published_at"), edited=Max("edited_at"))
+    )
+    awards = Nomination.objects.public(now).aggregate(count=Count("id"), updated=Max("updated_at"))
+    return Validators(
+        fingerprint=_fingerprint(
+            "awards",
+            editions["count"],
+            editions["published"],
+            editions["edited"],
+            awards["count"],
+            awards["updated"],
+        ),
+        last_modified=_latest(editions["published"], editions["edited"], awards["updated"]),
+    )
+
+
+def announcements_validators(now=None) -> Validators:
+    """Published announcements: count, newest publication time, last edit."""
+    now = now or timezone.now()
+    news = (
+        Announcement.objects.published(now)
+        .annotate(edited_at=_last_history_date(Announcement))
+        .aggregate(count=Count("id"), published=Max("published_at"), edited=Max("edited_at"))
+    )
+    return Validators(
+        fingerprint=_fingerprint("news", news["count"], news["published"], news["edited"]),
+        last_modified=_latest(news["published"], news["edited"]),
+    )
+
+
+def ceremonies_validators(now=None) -> Validators:
+    """Public ceremonies. They carry no edit timestamp, so their (few) rows are fingerprinted whole."""
+    now = now or timezone.now()
+    rows = list(
+        Ceremony.objects.public(now)
+        .order_by("id")
+        .values_list(
+            "id",
+            "edition__results_published_at",
+            "announced_at",
+            "name",
+            "slug",
+            "date",
+            "start_time",
+            "timezone",
+            "venue",
+            "city",
+            "country",
+            "description",
+            "edition__program__name",
+        )
+    )
+    went_public = [
+        _latest(*(t for t in (published, announced) if t is not None and t <= now))
+        for _, published, announced, *_ in rows
+    ]
+    digest = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return Validators(fingerprint=f"ceremonies|{digest}", last_modified=_latest(*went_public))
+
+
+def conditional(validators_for: Callable[[], Validators]):
+    """View decorator: 304 when the client's copy is current, else the view's response with validators.
+
+    The validators are computed before the view runs, so a 304 never runs the list query.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            validators = validators_for()
+            etag = validators.etag(request)
+            last_modified = validators.last_modified
+            timestamp = last_modified.timestamp() if last_modified else None
+            response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+            if response is None:
+                response = view(request, *args, **kwargs)
+            if response.status_code in (200, 304):
+                response.headers["ETag"] = etag
+                if timestamp is not None:
+                    response.headers["Last-Modified"] = http_date(timestamp)
+                response.headers["Cache-Control"] = CACHE_CONTROL
+            return response
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,355 @@
+"""Public feeds (SPEC §7): JSON Feed 1.1, RSS and Atom of published awards and announcements.
+
+Every item comes from a visibility-rule QuerySet method. Every endpoint answers conditional GETs
+from `registry.conditional` (so a 304 never runs the list query), allows any origin, and turns bad
+filters into a 400 JSON body naming the fields. Links are absolute on the requesting host.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.views.decorators.http import require_safe
+
+from .api.serializers import AwardSerializer
+from .conditional import announcements_validators, awards_validators, conditional
+from .filters import AwardFilter
+from .models import Announcement, Nomination, Program
+
+ITEMS_PER_PAGE = 50
+MAX_PAGE = 1_000_000
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
+
+
+class AwardFeedFilter(AwardFilter):
+    """The award filters a feed takes (SPEC §7); other query parameters are ignored."""
+
+    FEED_FILTERS = ("program", "category", "country", "year")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters = {name: self.filters[name] for name in self.FEED_FILTERS}
+
+
+class PageForm(forms.Form):
+    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
+
+
+def _with_cors(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def feed_endpoint(validators_for, filterset_class=None, paginated=False):
+    """Wrap a feed view: GET/HEAD only, 400 on bad parameters, conditional GET, open CORS.
+
+    The view receives the validated filterset as `filterset` when `filterset_class` is given,
+    and the page number as `page` when `paginated`.
+    """
+
+    def decorator(view):
+        conditional_view = conditional(validators_for)(view)
+
+        @require_safe
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            errors = {}
+            if filterset_class is not None:
+                filterset = filterset_class(request.GET, queryset=public_awards())
+                if not filterset.is_valid():
+                    errors.update(filterset.errors)
+                kwargs["filterset"] = filterset
+            if paginated:
+                form = PageForm(request.GET)
+                if not form.is_valid():
+                    errors.update(form.errors)
+                kwargs["page"] = form.cleaned_data.get("page") or 1
+            if errors:
+                return _with_cors(JsonResponse(errors, status=400))
+            return _with_cors(conditional_view(request, *args, **kwargs))
+
+        return wrapper
+
+    return decorator
+
+
+# --- What an item says, shared by the JSON, RSS and Atom feeds --------------------------------
+
+
+def public_awards():
+    """Public awards with everything an item shows joined in, newest publication first."""
+    return (
+        Nomination.objects.public()
+        .select_related("edition__program", "category", "nominee__affiliation", "presentation__ceremony")
+        .prefetch_related("achievements")
+        .order_by("-edition__results_published_at", "-edition__year", "category__position", "-id")
+    )
+
+
+def public_announcements():
+    return Announcement.objects.published().order_by("-published_at", "-id")
+
+
+def item_id(obj) -> str:
+    # Primary keys are never reused (PostgreSQL sequences, SQLite AUTOINCREMENT) and survive
+    # edits of names and slugs, unlike page URLs.
+    return f"urn:awards-registry:{obj._meta.model_name}:{obj.pk}"
+
+
+def award_title(award: Nomination) -> str:
+    return f"{award.nominee.name} receives the {award.edition.year} {award.category.name}"
+
+
+def award_summary(award: Nomination) -> str:
+    nominee = award.nominee
+    who = ", ".join(part for part in (nominee.title, getattr(nominee.affiliation, "name", "")) if part)
+    recipient = f"{nominee.name} ({who})" if who else nominee.name
+    return f"{recipient} receives the {award.edition.year} {award.category.name} of the {award.edition.program.name}."
+
+
+def _presented_by(award: Nomination) -> str:
+    presentation = getattr(award, "presentation", None)
+    if presentation is None:
+        return ""
+    presenter = ", ".join(p for p in (presentation.presenter_name, presentation.presenter_title) if p)
+    ceremony = presentation.ceremony
+    text = f"Presented at {ceremony.name} on {ceremony.date:%Y-%m-%d}"
+    return f"{text} by {presenter}." if presenter else f"{text}."
+
+
+def award_text(award: Nomination) -> str:
+    parts = [award_summary(award), award.citation]
+    parts += [str(achievement) for achievement in award.achievements.all()]
+    parts.append(_presented_by(award))
+    return "\n\n".join(part for part in parts if part)
+
+
+def award_html(award: Nomination) -> str:
+    """The item's HTML: every value escaped."""
+    achievements = format_html_join("", "<li>{}</li>", ((str(a),) for a in award.achievements.all()))
+    return format_html(
+        "<p>{}</p>{}{}{}",
+        award_summary(award),
+        linebreaks(award.citation, autoescape=True),
+        format_html("<ul>{}</ul>", achievements) if achievements else "",
+        format_html("<p>{}</p>", _presented_by(award)) if _presented_by(award) else "",
+    )
+
+
+def award_tags(award: Nomination) -> list[str]:
+    tags = [award.edition.program.name, award.category.name, str(award.edition.year), award.nominee.country.name]
+    return [tag for tag in tags if tag]
+
+
+def award_modified(award: Nomination) -> datetime.datetime:
+    # An edit made before publication is not news: the item changed when it went live.
+    return max(award.updated_at, award.edition.results_published_at)
+
+
+def announcement_html(announcement: Announcement) -> str:
+    return linebreaks(announcement.body, autoescape=True)
+
+
+# --- JSON Feed 1.1 -----------------------------------------------------------------------------
+
+
+def rfc3339(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def json_feed(request: HttpRequest, queryset, *, page, title, description, home_page_url, to_item):
+    """One page of a JSON Feed 1.1 document; `next_url` links the next page while there is one."""
+    start = (page - 1) * ITEMS_PER_PAGE
+    rows = list(queryset[start : start + ITEMS_PER_PAGE + 1])  # one extra row: is there a next page?
+    if page > 1 and not rows:
+        return JsonResponse({"page": ["This page holds no items."]}, status=404)
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": f"{settings.SITE_NAME}: {title}",
+        "home_page_url": request.build_absolute_uri(home_page_url),
+        "feed_url": request.build_absolute_uri(),
+        "description": description,
+        "icon": request.build_absolute_uri(settings.STATIC_URL + "feeds/icon.png"),
+        "favicon": request.build_absolute_uri(settings.STATIC_URL + "feeds/favicon.png"),
+        "language": "en",
+        "authors": [{"name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}],
+        "items": [to_item(request, row) for row in rows[:ITEMS_PER_PAGE]],
+    }
+    if len(rows) > ITEMS_PER_PAGE:
+        query = request.GET.copy()
+        query["page"] = page + 1
+        feed["next_url"] = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return JsonResponse(feed, content_type=JSON_FEED_CONTENT_TYPE)
+
+
+def award_item(request: HttpRequest, award: Nomination) -> dict:
+    return {
+        "id": item_id(award),
+        "url": request.build_absolute_uri(award.get_absolute_url()),
+        "title": award_title(award),
+        "content_text": award_text(award),
+        "content_html": award_html(award),
+        "summary": award_summary(award),
+        "date_published": rfc3339(award.edition.results_published_at),
+        "date_modified": rfc3339(award_modified(award)),
+        "tags": award_tags(award),
+        "_awards": {
+            "about": request.build_absolute_uri(reverse("registry:feed-list")),
+            **AwardSerializer(award, context={"request": request}).data,
+        },
+    }
+
+
+def announcement_item(request: HttpRequest, announcement: Announcement) -> dict:
+    item = {
+        "id": item_id(announcement),
+        "url": request.build_absolute_uri(announcement.get_absolute_url()),
+        "title": announcement.title,
+        "content_text": announcement.body or announcement.summary,
+        "content_html": announcement_html(announcement) or linebreaks(announcement.summary, autoescape=True),
+        "summary": announcement.summary,
+        "date_published": rfc3339(announcement.published_at),
+    }
+    if announcement.source_url:
+        item["external_url"] = announcement.source_url
+    return item
+
+
+@feed_endpoint(awards_validators, AwardFeedFilter, paginated=True)
+def awards_json(request, filterset, page):
+    return json_feed(
+        request,
+        filterset.qs,
+        page=page,
+        title="Awards",
+        description="Published awards, newest first, with the structured award in `_awards`.",
+        home_page_url=reverse("registry:award-list"),
+        to_item=award_item,
+    )
+
+
+@feed_endpoint(announcements_validators, paginated=True)
+def news_json(request, page):
+    return json_feed(
+        request,
+        public_announcements(),
+        page=page,
+        title="News",
+        description="Published announcements and press releases, newest first.",
+        home_page_url=reverse("registry:announcement-list"),
+        to_item=announcement_item,
+    )
+
+
+# --- RSS 2.0 and Atom 1.0 (Django's syndication framework) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    request: HttpRequest
+    filterset: AwardFeedFilter | None = None
+
+
+class RegistryFeed(Feed):
+    """Shared settings; `get_object` hands the request (and its filters) to the other methods."""
+
+    language = "en"
+    item_guid_is_permalink = False
+
+    def get_object(self, request, filterset=None):
+        return FeedRequest(request, filterset)
+
+    def feed_url(self, obj):
+        return obj.request.get_full_path()
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def item_guid(self, item):
+        return item_id(item)
+
+
+class AwardsRssFeed(RegistryFeed):
+    description = "Published awards, newest first."
+
+    def title(self):
+        return f"{settings.SITE_NAME}: Awards"
+
+    def link(self):
+        return reverse("registry:award-list")
+
+    def items(self, obj):
+        return obj.filterset.qs[:ITEMS_PER_PAGE]
+
+    def item_title(self, award):
+        return award_title(award)
+
+    def item_description(self, award):
+        return award_html(award)
+
+    def item_pubdate(self, award):
+        return award.edition.results_published_at
+
+    def item_updateddate(self, award):
+        return award_modified(award)
+
+    def item_categories(self, award):
+        return award_tags(award)
+
+
+class AwardsAtomFeed(AwardsRssFeed):
+    feed_type = Atom1Feed
+    subtitle = AwardsRssFeed.description
+
+
+class NewsRssFeed(RegistryFeed):
+    feed_type = Rss201rev2Feed
+    description = "Published announcements and press releases, newest first."
+
+    def title(self):
+        return f"{settings.SITE_NAME}: News"
+
+    def link(self):
+        return reverse("registry:announcement-list")
+
+    def items(self, obj):
+        return public_announcements()[:ITEMS_PER_PAGE]
+
+    def item_title(self, announcement):
+        return announcement.title
+
+    def item_description(self, announcement):
+        return announcement.summary or announcement_html(announcement)
+
+    def item_pubdate(self, announcement):
+        return announcement.published_at
+
+
+class NewsAtomFeed(NewsRssFeed):
+    feed_type = Atom1Feed
+    subtitle = NewsRssFeed.description
+
+
+awards_rss = feed_endpoint(awards_validators, AwardFeedFilter)(AwardsRssFeed())
+awards_atom = feed_endpoint(awards_validators, AwardFeedFilter)(AwardsAtomFeed())
+news_rss = feed_endpoint(announcements_validators)(NewsRssFeed())
+news_atom = feed_endpoint(announcements_validators)(NewsAtomFeed())
+
+
+# --- The /feeds/ page --------------------------------------------------------------------------
+
+
+def feed_list(request):
+    """Every feed with what it holds, and the awards feeds of each programme with public awards."""
+    programs = Program.objects.filter(Exists(Nomination.objects.public().filter(edition__program=OuterRef("pk"))))
+    return render(request, "registry/feed_list.html", {"programs": programs.order_by("name", "id")})
