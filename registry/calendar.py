@@ -20,7 +20,9 @@ def ceremony_event(request, ceremony: Ceremony, now: datetime.datetime) -> icale
     # Primary keys are never reused; the UID stays the same when the name or slug changes.
     event.add("uid", f"ceremony-{ceremony.pk}@awards-registry")
     # No METHOD in this calendar, so DTSTAMP is when the entry last changed publicly: when it went public.
-    public_since = [t for t in (ceremony.announced_at, ceremony.edition.results_published_at) if t and t <= now]
+    public_since = [
+        t for t in (ceremony.announced_at, ceremony.edition.results_published_at) if t and t <= now
+    ]
     event.add("dtstamp", max(public_since))
     if ceremony.start_time is None:
         event.add("dtstart", ceremony.date)  # all-day: VALUE=DATE

@@ -137,7 +137,7 @@ def conditional(validators_for: Callable[[], Validators]):
             validators = validators_for()
             etag = validators.etag(request)
             last_modified = validators.last_modified
-            timestamp = last_modified.timestamp() if last_modified else None
+            timestamp = int(last_modified.timestamp()) if last_modified else None  # HTTP dates: whole seconds
             response = get_conditional_response(request, etag=etag, last_modified=timestamp)
             if response is None:
                 response = view(request, *args, **kwargs)

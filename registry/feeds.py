@@ -15,9 +15,11 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from .api.serializers import AwardSerializer
@@ -114,7 +116,8 @@ def award_summary(award: Nomination) -> str:
     nominee = award.nominee
     who = ", ".join(part for part in (nominee.title, getattr(nominee.affiliation, "name", "")) if part)
     recipient = f"{nominee.name} ({who})" if who else nominee.name
-    return f"{recipient} receives the {award.edition.year} {award.category.name} of the {award.edition.program.name}."
+    edition = award.edition
+    return f"{recipient} receives the {edition.year} {award.category.name} of the {edition.program.name}."
 
 
 def _presented_by(award: Nomination) -> str:
@@ -134,20 +137,30 @@ def award_text(award: Nomination) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+def paragraphs(text: str) -> str:
+    """Plain text as escaped HTML paragraphs."""
+    return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped by linebreaks
+
+
 def award_html(award: Nomination) -> str:
     """The item's HTML: every value escaped."""
     achievements = format_html_join("", "<li>{}</li>", ((str(a),) for a in award.achievements.all()))
     return format_html(
         "<p>{}</p>{}{}{}",
         award_summary(award),
-        linebreaks(award.citation, autoescape=True),
+        paragraphs(award.citation),
         format_html("<ul>{}</ul>", achievements) if achievements else "",
         format_html("<p>{}</p>", _presented_by(award)) if _presented_by(award) else "",
     )
 
 
 def award_tags(award: Nomination) -> list[str]:
-    tags = [award.edition.program.name, award.category.name, str(award.edition.year), award.nominee.country.name]
+    tags = [
+        award.edition.program.name,
+        award.category.name,
+        str(award.edition.year),
+        award.nominee.country.name,
+    ]
     return [tag for tag in tags if tag]
 
 
@@ -157,7 +170,7 @@ def award_modified(award: Nomination) -> datetime.datetime:
 
 
 def announcement_html(announcement: Announcement) -> str:
-    return linebreaks(announcement.body, autoescape=True)
+    return paragraphs(announcement.body or announcement.summary)
 
 
 # --- JSON Feed 1.1 -----------------------------------------------------------------------------
@@ -179,8 +192,8 @@ def json_feed(request: HttpRequest, queryset, *, page, title, description, home_
         "home_page_url": request.build_absolute_uri(home_page_url),
         "feed_url": request.build_absolute_uri(),
         "description": description,
-        "icon": request.build_absolute_uri(settings.STATIC_URL + "feeds/icon.png"),
-        "favicon": request.build_absolute_uri(settings.STATIC_URL + "feeds/favicon.png"),
+        "icon": request.build_absolute_uri(static("feeds/icon.png")),
+        "favicon": request.build_absolute_uri(static("feeds/favicon.png")),
         "language": "en",
         "authors": [{"name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}],
         "items": [to_item(request, row) for row in rows[:ITEMS_PER_PAGE]],
@@ -216,7 +229,7 @@ def announcement_item(request: HttpRequest, announcement: Announcement) -> dict:
         "url": request.build_absolute_uri(announcement.get_absolute_url()),
         "title": announcement.title,
         "content_text": announcement.body or announcement.summary,
-        "content_html": announcement_html(announcement) or linebreaks(announcement.summary, autoescape=True),
+        "content_html": announcement_html(announcement),
         "summary": announcement.summary,
         "date_published": rfc3339(announcement.published_at),
     }
@@ -351,5 +364,7 @@ news_atom = feed_endpoint(announcements_validators)(NewsAtomFeed())
 
 def feed_list(request):
     """Every feed with what it holds, and the awards feeds of each programme with public awards."""
-    programs = Program.objects.filter(Exists(Nomination.objects.public().filter(edition__program=OuterRef("pk"))))
+    programs = Program.objects.filter(
+        Exists(Nomination.objects.public().filter(edition__program=OuterRef("pk")))
+    )
     return render(request, "registry/feed_list.html", {"programs": programs.order_by("name", "id")})
