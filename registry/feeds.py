@@ -8,6 +8,7 @@ filters into a 400 JSON body naming the fields. Links are absolute on the reques
 import datetime
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -180,6 +181,20 @@ def rfc3339(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _feed_url(request: HttpRequest, page: int | None = None) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    if page is not None:
+        query["page"] = page
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
+def _with_filters(path: str, filterset: AwardFeedFilter) -> str:
+    """A page URL carrying the feed's filters, e.g. `/awards/?program=…`, so it shows the same awards."""
+    filters = {name: filterset.data[name] for name in filterset.filters if filterset.data.get(name)}
+    return f"{path}?{urlencode(filters)}" if filters else path
+
+
 def json_feed(request: HttpRequest, queryset, *, page, title, description, home_page_url, to_item):
     """One page of a JSON Feed 1.1 document; `next_url` links the next page while there is one."""
     start = (page - 1) * ITEMS_PER_PAGE
@@ -190,7 +205,7 @@ def json_feed(request: HttpRequest, queryset, *, page, title, description, home_
         "version": JSON_FEED_VERSION,
         "title": f"{settings.SITE_NAME}: {title}",
         "home_page_url": request.build_absolute_uri(home_page_url),
-        "feed_url": request.build_absolute_uri(),
+        "feed_url": _feed_url(request),  # the feed's identity: its first page
         "description": description,
         "icon": request.build_absolute_uri(static("feeds/icon.png")),
         "favicon": request.build_absolute_uri(static("feeds/favicon.png")),
@@ -199,9 +214,7 @@ def json_feed(request: HttpRequest, queryset, *, page, title, description, home_
         "items": [to_item(request, row) for row in rows[:ITEMS_PER_PAGE]],
     }
     if len(rows) > ITEMS_PER_PAGE:
-        query = request.GET.copy()
-        query["page"] = page + 1
-        feed["next_url"] = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        feed["next_url"] = _feed_url(request, page=page + 1)
     return JsonResponse(feed, content_type=JSON_FEED_CONTENT_TYPE)
 
 
@@ -246,7 +259,7 @@ def awards_json(request, filterset, page):
         page=page,
         title="Awards",
         description="Published awards, newest first, with the structured award in `_awards`.",
-        home_page_url=reverse("registry:award-list"),
+        home_page_url=_with_filters(reverse("registry:award-list"), filterset),
         to_item=award_item,
     )
 
@@ -285,6 +298,10 @@ class RegistryFeed(Feed):
     def feed_url(self, obj):
         return obj.request.get_full_path()
 
+    def feed_guid(self, obj):
+        # Atom's feed id: one per filtered feed, not the shared home page link.
+        return obj.request.build_absolute_uri()
+
     def author_name(self):
         return settings.SITE_NAME
 
@@ -298,8 +315,8 @@ class AwardsRssFeed(RegistryFeed):
     def title(self):
         return f"{settings.SITE_NAME}: Awards"
 
-    def link(self):
-        return reverse("registry:award-list")
+    def link(self, obj):
+        return _with_filters(reverse("registry:award-list"), obj.filterset)
 
     def items(self, obj):
         return obj.filterset.qs[:ITEMS_PER_PAGE]

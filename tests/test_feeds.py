@@ -245,7 +245,11 @@ def test_next_url_keeps_the_filters(client):
     documents = follow_chain(client, f"/feeds/awards.json?program={edition.program.slug}")
 
     assert [len(d["items"]) for d in documents] == [50, 1]
-    assert f"program={edition.program.slug}" in documents[0]["next_url"]
+    query = f"program={edition.program.slug}"
+    assert query in documents[0]["next_url"]
+    # Every page names the same feed, and the home page shows the same awards.
+    assert documents[1]["feed_url"] == documents[0]["feed_url"] == f"http://{HOST}/feeds/awards.json?{query}"
+    assert documents[1]["home_page_url"] == f"http://{HOST}/awards/?{query}"
 
 
 def test_awards_are_newest_published_first(client):
@@ -354,6 +358,7 @@ def test_rss_and_atom_carry_the_same_awards_with_absolute_links_on_the_real_host
 
     assert not parsed.bozo, parsed.bozo_exception
     assert parsed.feed.link == f"http://{HOST}/awards/"
+    assert parsed.feed.get("id", f"http://{HOST}{url}") == f"http://{HOST}{url}"
     [entry] = parsed.entries
     assert entry.title == f"{award.nominee.name} receives the {award.edition.year} {award.category.name}"
     assert entry.link == f"http://{HOST}{award.get_absolute_url()}"
