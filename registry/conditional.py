@@ -46,13 +46,13 @@ def _latest(*times):
     return max(present) if present else None
 
 
-def _last_history_date(model):
-    """Subquery: when the row (by OuterRef pk) was last saved, from django-simple-history."""
-    return Subquery(
-        model.history.model.objects.filter(id=OuterRef("pk"))
-        .order_by("-history_date")
-        .values("history_date")[:1]
+def _published_rows(queryset, published_field: str) -> tuple:
+    """(count, newest publication time, newest edit) of rows that are live; edits from their history."""
+    last_edit = queryset.model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
+    state = queryset.annotate(edited_at=Subquery(last_edit.values("history_date")[:1])).aggregate(
+        count=Count("id"), published=Max(published_field), edited=Max("edited_at")
     )
+    return state["count"], state["published"], state["edited"]
 
 
 def _fingerprint(*parts) -> str:
@@ -62,37 +62,18 @@ def _fingerprint(*parts) -> str:
 def awards_validators(now=None) -> Validators:
     """Public awards: live editions (count, publication times, last edit) and public nominations."""
     now = now or timezone.now()
-    editions = (
-        Edition.objects.published(now)
-        .annotate(edited_at=_last_history_date(Edition))
-        .aggregate(count=Count("id"), published=Max("results_published_at"), edited=Max("edited_at"))
-    )
+    editions = _published_rows(Edition.objects.published(now), "results_published_at")
     awards = Nomination.objects.public(now).aggregate(count=Count("id"), updated=Max("updated_at"))
     return Validators(
-        fingerprint=_fingerprint(
-            "awards",
-            editions["count"],
-            editions["published"],
-            editions["edited"],
-            awards["count"],
-            awards["updated"],
-        ),
-        last_modified=_latest(editions["published"], editions["edited"], awards["updated"]),
+        fingerprint=_fingerprint("awards", *editions, awards["count"], awards["updated"]),
+        last_modified=_latest(*editions[1:], awards["updated"]),
     )
 
 
 def announcements_validators(now=None) -> Validators:
     """Published announcements: count, newest publication time, last edit."""
-    now = now or timezone.now()
-    news = (
-        Announcement.objects.published(now)
-        .annotate(edited_at=_last_history_date(Announcement))
-        .aggregate(count=Count("id"), published=Max("published_at"), edited=Max("edited_at"))
-    )
-    return Validators(
-        fingerprint=_fingerprint("news", news["count"], news["published"], news["edited"]),
-        last_modified=_latest(news["published"], news["edited"]),
-    )
+    news = _published_rows(Announcement.objects.published(now), "published_at")
+    return Validators(fingerprint=_fingerprint("news", *news), last_modified=_latest(*news[1:]))
 
 
 def ceremonies_validators(now=None) -> Validators:

@@ -12,6 +12,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from registry.api.serializers import AwardSerializer
 from registry.models import Nomination
 
 from .factories import (
@@ -34,20 +35,7 @@ RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 AWARD_FEEDS = ["/feeds/awards.json", "/feeds/awards.rss", "/feeds/awards.atom"]
 NEWS_FEEDS = ["/feeds/news.json", "/feeds/news.rss", "/feeds/news.atom"]
 ALL_FEEDS = [*AWARD_FEEDS, *NEWS_FEEDS, "/ceremonies.ics"]
-AWARD_KEYS = {
-    "id",
-    "url",
-    "page_url",
-    "program",
-    "year",
-    "category",
-    "recipient",
-    "citation",
-    "achievements",
-    "ceremony",
-    "presented_by",
-    "published_at",
-}
+AWARD_KEYS = set(AwardSerializer.Meta.fields)  # `_awards` is the API's award, field for field
 
 
 @pytest.fixture(autouse=True)
