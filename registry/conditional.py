@@ -46,10 +46,15 @@ def _latest(*times):
     return max(present) if present else None
 
 
+def last_edit(model) -> Subquery:
+    """When the outer row was last saved, from its django-simple-history records."""
+    history = model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
+    return Subquery(history.values("history_date")[:1])
+
+
 def _published_rows(queryset, published_field: str) -> tuple:
-    """(count, newest publication time, newest edit) of rows that are live; edits from their history."""
-    last_edit = queryset.model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
-    state = queryset.annotate(edited_at=Subquery(last_edit.values("history_date")[:1])).aggregate(
+    """(count, newest publication time, newest edit) of rows that are live."""
+    state = queryset.annotate(edited_at=last_edit(queryset.model)).aggregate(
         count=Count("id"), published=Max(published_field), edited=Max("edited_at")
     )
     return state["count"], state["published"], state["edited"]

@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from .api.serializers import AwardSerializer
-from .conditional import announcements_validators, awards_validators, conditional
+from .conditional import announcements_validators, awards_validators, conditional, last_edit
 from .filters import AwardFilter
 from .models import Announcement, Nomination, Program
 
@@ -100,7 +100,16 @@ def public_awards():
 
 
 def public_announcements():
-    return Announcement.objects.published().order_by("-published_at", "-id")
+    """Published announcements, newest first, with `edited_at`: their last save (from their history)."""
+    return (
+        Announcement.objects.published()
+        .annotate(edited_at=last_edit(Announcement))
+        .order_by("-published_at", "-id")
+    )
+
+
+def announcement_modified(announcement: Announcement) -> datetime.datetime:
+    return max(t for t in (announcement.published_at, announcement.edited_at) if t is not None)
 
 
 def item_id(obj) -> str:
@@ -122,13 +131,15 @@ def award_summary(award: Nomination) -> str:
 
 
 def _presented_by(award: Nomination) -> str:
+    """ "<ceremony>, <date>, <venue>, <city>. Presented by <name>, <title>." """
     presentation = getattr(award, "presentation", None)
     if presentation is None:
         return ""
-    presenter = ", ".join(p for p in (presentation.presenter_name, presentation.presenter_title) if p)
     ceremony = presentation.ceremony
-    text = f"Presented at {ceremony.name} on {ceremony.date:%Y-%m-%d}"
-    return f"{text} by {presenter}." if presenter else f"{text}."
+    where = [ceremony.name, f"{ceremony.date:%Y-%m-%d}", ceremony.venue, ceremony.city]
+    presenter = ", ".join(p for p in (presentation.presenter_name, presentation.presenter_title) if p)
+    text = ", ".join(p for p in where if p) + "."
+    return f"{text} Presented by {presenter}." if presenter else text
 
 
 def award_text(award: Nomination) -> str:
@@ -245,6 +256,7 @@ def announcement_item(request: HttpRequest, announcement: Announcement) -> dict:
         "content_html": announcement_html(announcement),
         "summary": announcement.summary,
         "date_published": rfc3339(announcement.published_at),
+        "date_modified": rfc3339(announcement_modified(announcement)),
     }
     if announcement.source_url:
         item["external_url"] = announcement.source_url
@@ -363,6 +375,9 @@ class NewsRssFeed(RegistryFeed):
 
     def item_pubdate(self, announcement):
         return announcement.published_at
+
+    def item_updateddate(self, announcement):
+        return announcement_modified(announcement)
 
 
 class NewsAtomFeed(NewsRssFeed):

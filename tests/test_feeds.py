@@ -376,6 +376,7 @@ def test_news_rss_and_atom_list_published_announcements(client, url):
     assert entry.title == "Results are out"
     assert entry.link == f"http://{HOST}/news/{news.slug}/"
     assert entry.id == f"urn:awards-registry:announcement:{news.pk}"
+    assert entry.updated_parsed >= entry.published_parsed
 
 
 def test_news_json_feed_follows_json_feed_1_1(client):
