@@ -8,12 +8,13 @@ filters into a 400 JSON body naming the fields. Links are absolute on the reques
 import datetime
 from dataclasses import dataclass
 from functools import wraps
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -29,7 +30,9 @@ from .filters import AwardFilter
 from .models import Announcement, Nomination, Program
 
 ITEMS_PER_PAGE = 50
-MAX_PAGE = 1_000_000
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
+AWARD_PUBLISHED = "edition__results_published_at"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
 
@@ -44,8 +47,30 @@ class AwardFeedFilter(AwardFilter):
         self.filters = {name: self.filters[name] for name in self.FEED_FILTERS}
 
 
-class PageForm(forms.Form):
-    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
+class Position(NamedTuple):
+    """Where a page ends in newest-first order; `before=<µs since 1970>-<pk>` in a next_url."""
+
+    published_at: datetime.datetime
+    pk: int
+
+    def __str__(self):
+        return f"{(self.published_at - EPOCH) // MICROSECOND}-{self.pk}"
+
+
+class CursorForm(forms.Form):
+    # At most 16 digits of microseconds (year 2286) and 18 of pk: never overflows.
+    before = forms.RegexField(
+        r"^[0-9]{1,16}-[0-9]{1,18}$",
+        required=False,
+        error_messages={"invalid": "Not a feed position: follow the next_url of the previous document."},
+    )
+
+    def clean_before(self):
+        value = self.cleaned_data["before"]
+        if not value:
+            return None
+        microseconds, pk = value.split("-")
+        return Position(EPOCH + int(microseconds) * MICROSECOND, int(pk))
 
 
 def _with_cors(response):
@@ -57,7 +82,7 @@ def feed_endpoint(validators_for, filterset_class=None, paginated=False):
     """Wrap a feed view: GET/HEAD only, 400 on bad parameters, conditional GET, open CORS.
 
     The view receives the validated filterset as `filterset` when `filterset_class` is given,
-    and the page number as `page` when `paginated`.
+    and the `Position` its page starts after as `before` when `paginated`.
     """
 
     def decorator(view):
@@ -68,15 +93,15 @@ def feed_endpoint(validators_for, filterset_class=None, paginated=False):
         def wrapper(request, *args, **kwargs):
             errors = {}
             if filterset_class is not None:
-                filterset = filterset_class(request.GET, queryset=public_awards())
+                filterset = filterset_class(request.GET, queryset=Nomination.objects.public())
                 if not filterset.is_valid():
                     errors.update(filterset.errors)
                 kwargs["filterset"] = filterset
             if paginated:
-                form = PageForm(request.GET)
+                form = CursorForm(request.GET)
                 if not form.is_valid():
                     errors.update(form.errors)
-                kwargs["page"] = form.cleaned_data.get("page") or 1
+                kwargs["before"] = form.cleaned_data.get("before")
             if errors:
                 return _with_cors(JsonResponse(errors, status=400))
             return _with_cors(conditional_view(request, *args, **kwargs))
@@ -89,23 +114,39 @@ def feed_endpoint(validators_for, filterset_class=None, paginated=False):
 # --- What an item says, shared by the JSON, RSS and Atom feeds --------------------------------
 
 
-def public_awards():
-    """Public awards with everything an item shows joined in, newest publication first."""
-    return (
+def newest_first(queryset, published_field: str, before: Position | None = None, limit: int = ITEMS_PER_PAGE):
+    """Up to `limit` rows published before `before`, newest first.
+
+    Keyset pagination: the last page costs what the first does, and a row published while a
+    reader walks the chain neither repeats nor hides an item.
+    """
+    if before is not None:
+        moment = before.published_at
+        queryset = queryset.filter(
+            Q(**{f"{published_field}__lt": moment}) | Q(**{published_field: moment, "pk__lt": before.pk})
+        )
+    return queryset.order_by(f"-{published_field}", "-pk")[:limit]
+
+
+def award_rows(queryset, before: Position | None = None, limit: int = ITEMS_PER_PAGE) -> list[Nomination]:
+    """A page of public awards from `queryset`, newest first, with everything an item shows.
+
+    The page's keys come from narrow rows; only those rows are then joined to their details
+    (sorting 100,000 fully joined rows to keep 50 is what makes a feed slow).
+    """
+    keys = list(newest_first(queryset.values_list("pk", flat=True), AWARD_PUBLISHED, before, limit))
+    details = (
         Nomination.objects.public()
         .select_related("edition__program", "category", "nominee__affiliation", "presentation__ceremony")
         .prefetch_related("achievements")
-        .order_by("-edition__results_published_at", "-edition__year", "category__position", "-id")
+        .in_bulk(keys)
     )
+    return [details[pk] for pk in keys if pk in details]
 
 
 def public_announcements():
     """Published announcements, newest first, with `edited_at`: their last save (from their history)."""
-    return (
-        Announcement.objects.published()
-        .annotate(edited_at=last_edit(Announcement))
-        .order_by("-published_at", "-id")
-    )
+    return Announcement.objects.published().annotate(edited_at=last_edit(Announcement))
 
 
 def announcement_modified(announcement: Announcement) -> datetime.datetime:
@@ -192,11 +233,11 @@ def rfc3339(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _feed_url(request: HttpRequest, page: int | None = None) -> str:
+def _feed_url(request: HttpRequest, before: Position | None = None) -> str:
     query = request.GET.copy()
-    query.pop("page", None)
-    if page is not None:
-        query["page"] = page
+    query.pop("before", None)
+    if before is not None:
+        query["before"] = str(before)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
@@ -206,12 +247,13 @@ def _with_filters(path: str, filterset: AwardFeedFilter) -> str:
     return f"{path}?{urlencode(filters)}" if filters else path
 
 
-def json_feed(request: HttpRequest, queryset, *, page, title, description, home_page_url, to_item):
-    """One page of a JSON Feed 1.1 document; `next_url` links the next page while there is one."""
-    start = (page - 1) * ITEMS_PER_PAGE
-    rows = list(queryset[start : start + ITEMS_PER_PAGE + 1])  # one extra row: is there a next page?
-    if page > 1 and not rows:
-        return JsonResponse({"page": ["This page holds no items."]}, status=404)
+def json_feed(request: HttpRequest, rows, *, published, title, description, home_page_url, to_items):
+    """One document of a JSON Feed 1.1; `next_url` links the next while there is one.
+
+    `rows`: up to ITEMS_PER_PAGE + 1 rows, newest first (the extra one says there is more);
+    `published(row)`: its publication time, which with its pk marks where the next document starts.
+    """
+    rows = list(rows)
     feed = {
         "version": JSON_FEED_VERSION,
         "title": f"{settings.SITE_NAME}: {title}",
@@ -222,14 +264,25 @@ def json_feed(request: HttpRequest, queryset, *, page, title, description, home_
         "favicon": request.build_absolute_uri(static("feeds/favicon.png")),
         "language": "en",
         "authors": [{"name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}],
-        "items": [to_item(request, row) for row in rows[:ITEMS_PER_PAGE]],
+        "items": to_items(request, rows[:ITEMS_PER_PAGE]),
     }
     if len(rows) > ITEMS_PER_PAGE:
-        feed["next_url"] = _feed_url(request, page=page + 1)
+        last = rows[ITEMS_PER_PAGE - 1]
+        feed["next_url"] = _feed_url(request, before=Position(published(last), last.pk))
     return JsonResponse(feed, content_type=JSON_FEED_CONTENT_TYPE)
 
 
-def award_item(request: HttpRequest, award: Nomination) -> dict:
+def award_items(request: HttpRequest, awards: list[Nomination]) -> list[dict]:
+    # One serializer for the page: DRF builds the fields once, not once per award.
+    structured = AwardSerializer(awards, many=True, context={"request": request}).data
+    about = request.build_absolute_uri(reverse("registry:feed-list"))
+    return [
+        award_item(request, award, {"about": about, **data})
+        for award, data in zip(awards, structured, strict=True)
+    ]
+
+
+def award_item(request: HttpRequest, award: Nomination, structured: dict) -> dict:
     return {
         "id": item_id(award),
         "url": request.build_absolute_uri(award.get_absolute_url()),
@@ -240,11 +293,12 @@ def award_item(request: HttpRequest, award: Nomination) -> dict:
         "date_published": rfc3339(award.edition.results_published_at),
         "date_modified": rfc3339(award_modified(award)),
         "tags": award_tags(award),
-        "_awards": {
-            "about": request.build_absolute_uri(reverse("registry:feed-list")),
-            **AwardSerializer(award, context={"request": request}).data,
-        },
+        "_awards": structured,
     }
+
+
+def announcement_items(request: HttpRequest, announcements: list[Announcement]) -> list[dict]:
+    return [announcement_item(request, announcement) for announcement in announcements]
 
 
 def announcement_item(request: HttpRequest, announcement: Announcement) -> dict:
@@ -264,28 +318,28 @@ def announcement_item(request: HttpRequest, announcement: Announcement) -> dict:
 
 
 @feed_endpoint(awards_validators, AwardFeedFilter, paginated=True)
-def awards_json(request, filterset, page):
+def awards_json(request, filterset, before):
     return json_feed(
         request,
-        filterset.qs,
-        page=page,
+        award_rows(filterset.qs, before, ITEMS_PER_PAGE + 1),
+        published=lambda award: award.edition.results_published_at,
         title="Awards",
         description="Published awards, newest first, with the structured award in `_awards`.",
         home_page_url=_with_filters(reverse("registry:award-list"), filterset),
-        to_item=award_item,
+        to_items=award_items,
     )
 
 
 @feed_endpoint(announcements_validators, paginated=True)
-def news_json(request, page):
+def news_json(request, before):
     return json_feed(
         request,
-        public_announcements(),
-        page=page,
+        newest_first(public_announcements(), "published_at", before, ITEMS_PER_PAGE + 1),
+        published=lambda announcement: announcement.published_at,
         title="News",
         description="Published announcements and press releases, newest first.",
         home_page_url=reverse("registry:announcement-list"),
-        to_item=announcement_item,
+        to_items=announcement_items,
     )
 
 
@@ -331,7 +385,7 @@ class AwardsRssFeed(RegistryFeed):
         return _with_filters(reverse("registry:award-list"), obj.filterset)
 
     def items(self, obj):
-        return obj.filterset.qs[:ITEMS_PER_PAGE]
+        return award_rows(obj.filterset.qs)
 
     def item_title(self, award):
         return award_title(award)
@@ -365,7 +419,7 @@ class NewsRssFeed(RegistryFeed):
         return reverse("registry:announcement-list")
 
     def items(self, obj):
-        return public_announcements()[:ITEMS_PER_PAGE]
+        return newest_first(public_announcements(), "published_at")
 
     def item_title(self, announcement):
         return announcement.title

@@ -253,18 +253,39 @@ def test_awards_are_newest_published_first(client):
     assert [item["_awards"]["id"] for item in items] == [new.pk, old.pk]
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "99999999999"])
-def test_bad_page_is_a_400_naming_the_page(client, page):
-    response = fetch(client, f"/feeds/awards.json?page={page}")
+def test_an_award_published_while_a_reader_walks_the_chain_is_neither_repeated_nor_skipped(client):
+    edition = EditionFactory()
+    category = CategoryFactory(program=edition.program)
+    AwardFactory.create_batch(60, edition=edition, category=category)
+    first = fetch_json(client, "/feeds/awards.json")
+
+    AwardFactory(edition=EditionFactory())  # newer: belongs on top of page one, not in page two
+    second = fetch_json(client, path_of(first["next_url"]))
+
+    ids = [item["id"] for item in first["items"] + second["items"]]
+    assert len(ids) == len(set(ids)) == 60
+    assert "next_url" not in second
+
+
+@pytest.mark.parametrize("url", ["/feeds/awards.json", "/feeds/news.json"])
+@pytest.mark.parametrize(
+    "before", ["abc", "1-", "-1", "1.5-2", "12345678901234567-1", "1-1234567890123456789", "%00"]
+)
+def test_a_bad_position_is_a_400_naming_it(client, url, before):
+    response = fetch(client, f"{url}?before={before}")
 
     assert response.status_code == 400
-    assert "page" in response.json()
+    assert "before" in response.json()
 
 
-def test_page_past_the_end_is_a_404(client):
+def test_a_position_past_the_end_is_an_empty_last_document(client):
     AwardFactory()
 
-    assert fetch(client, "/feeds/awards.json?page=2").status_code == 404
+    feed = fetch_json(client, "/feeds/awards.json?before=0-1")
+
+    assert_valid_json_feed(feed)
+    assert feed["items"] == []
+    assert "next_url" not in feed
 
 
 # --- Filters -----------------------------------------------------------------------------------
@@ -564,10 +585,10 @@ def test_feeds_are_read_only(client, url):
 @pytest.mark.parametrize(
     ("url", "max_queries"),
     [
-        # two validator aggregates, the page of awards, their achievements
-        ("/feeds/awards.json", 4),
-        ("/feeds/awards.rss", 4),
-        ("/feeds/awards.atom", 4),
+        # two validator aggregates, the page's keys, their details, their achievements
+        ("/feeds/awards.json", 5),
+        ("/feeds/awards.rss", 5),
+        ("/feeds/awards.atom", 5),
         # one validator aggregate, the page of announcements
         ("/feeds/news.json", 2),
         ("/feeds/news.rss", 2),
