@@ -27,7 +27,7 @@ from .factories import (
     PresentationFactory,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.feeds_urls")]
+pytestmark = pytest.mark.django_db
 
 HOST = "registry.test"
 SECRET = "Internal reasoning that must never be public."
