@@ -448,9 +448,17 @@ news_atom = feed_endpoint(announcements_validators)(NewsAtomFeed())
 # --- The /feeds/ page --------------------------------------------------------------------------
 
 
+@require_safe
 def feed_list(request):
     """Every feed with what it holds, and the awards feeds of each programme with public awards."""
     programs = Program.objects.filter(
         Exists(Nomination.objects.public().filter(edition__program=OuterRef("pk")))
     )
-    return render(request, "registry/feed_list.html", {"programs": programs.order_by("name", "id")})
+    context = {
+        "programs": programs.order_by("name", "id"),
+        "title": "Feeds and calendar",
+        "description": "Follow published awards and news as JSON Feed, RSS or Atom, "
+        "and award ceremonies as an iCalendar.",
+        "breadcrumbs": [(None, "Feeds")],
+    }
+    return render(request, "registry/feed_list.html", context)

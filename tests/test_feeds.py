@@ -343,6 +343,19 @@ def test_nothing_unpublished_is_in_any_feed(client, url):
     assert "Internal Nominator" not in body
 
 
+def test_feeds_page_lists_every_feed_and_advertises_them_to_readers(client):
+    response = fetch(client, "/feeds/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Feeds and calendar · Awards Registry</title>" in html
+    assert '<meta name="description" content="Follow published awards and news' in html
+    for url in ALL_FEEDS:
+        assert f'href="{url}"' in html
+    head = html.split("</head>")[0]
+    assert head.count('rel="alternate"') == 7
+
+
 def test_feeds_page_lists_only_programmes_with_public_awards(client):
     shown = AwardFactory().edition.program
     AwardFactory(edition=EditionFactory(results_published_at=None))
