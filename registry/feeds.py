@@ -241,10 +241,15 @@ def _feed_url(request: HttpRequest, before: Position | None = None) -> str:
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}" if query else request.path)
 
 
+def award_feed_query(params) -> str:
+    """The feed filters among `params` (a QueryDict) as a query string, e.g. for a page's feed links."""
+    return urlencode({name: params[name] for name in AwardFeedFilter.FEED_FILTERS if params.get(name)})
+
+
 def _with_filters(path: str, filterset: AwardFeedFilter) -> str:
     """A page URL carrying the feed's filters, e.g. `/awards/?program=…`, so it shows the same awards."""
-    filters = {name: filterset.data[name] for name in filterset.filters if filterset.data.get(name)}
-    return f"{path}?{urlencode(filters)}" if filters else path
+    query = award_feed_query(filterset.data)
+    return f"{path}?{query}" if query else path
 
 
 def json_feed(request: HttpRequest, rows, *, published, title, description, home_page_url, to_items):
