@@ -192,18 +192,19 @@ def award_text(award: Nomination) -> str:
 
 def paragraphs(text: str) -> str:
     """Plain text as escaped HTML paragraphs."""
-    return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped by linebreaks
+    return mark_safe(linebreaks(text, autoescape=True))  # safe: linebreaks escaped the text
 
 
 def award_html(award: Nomination) -> str:
     """The item's HTML: every value escaped."""
     achievements = format_html_join("", "<li>{}</li>", ((str(a),) for a in award.achievements.all()))
+    presented_by = _presented_by(award)
     return format_html(
         "<p>{}</p>{}{}{}",
         award_summary(award),
         paragraphs(award.citation),
         format_html("<ul>{}</ul>", achievements) if achievements else "",
-        format_html("<p>{}</p>", _presented_by(award)) if _presented_by(award) else "",
+        format_html("<p>{}</p>", presented_by) if presented_by else "",
     )
 
 
