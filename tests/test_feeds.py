@@ -442,6 +442,7 @@ def parse_calendar(client):
 def test_ceremonies_ics_is_an_rfc_5545_calendar_of_public_ceremonies(client):
     all_day = CeremonyFactory(name="Annual ceremony", venue="U.S. Embassy", city="Mexico City", country="MX")
     timed = CeremonyFactory(start_time=datetime.time(18, 30), timezone="America/Mexico_City")
+    floating = CeremonyFactory(start_time=datetime.time(9, 0))  # a time but no zone: local at the venue
     announced = CeremonyFactory(
         edition=EditionFactory(results_published_at=None),
         announced_at=timezone.now() - datetime.timedelta(hours=1),
@@ -458,7 +459,7 @@ def test_ceremonies_ics_is_an_rfc_5545_calendar_of_public_ceremonies(client):
     assert calendar["VERSION"] == "2.0"
     assert calendar["PRODID"]
     events = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
-    assert set(events) == {f"ceremony-{c.pk}@awards-registry" for c in (all_day, timed, announced)}
+    assert set(events) == {f"ceremony-{c.pk}@awards-registry" for c in (all_day, timed, floating, announced)}
     event = events[f"ceremony-{all_day.pk}@awards-registry"]
     assert event.decoded("DTSTART") == datetime.date(2022, 9, 20)  # all-day: a DATE, not a DATE-TIME
     assert str(event["SUMMARY"]) == "Annual ceremony"
@@ -470,6 +471,20 @@ def test_ceremonies_ics_is_an_rfc_5545_calendar_of_public_ceremonies(client):
     assert timed_event["DTSTART"].params["TZID"] == "America/Mexico_City"
     assert timed_event.decoded("DTSTART").hour == 18
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/Mexico_City"]
+    floating_start = events[f"ceremony-{floating.pk}@awards-registry"].decoded("DTSTART")
+    assert (floating_start.hour, floating_start.tzinfo) == (9, None)
+
+
+def test_an_edited_ceremony_is_not_hidden_behind_its_old_etag(client):
+    ceremony = CeremonyFactory()
+    etag = fetch(client, "/ceremonies.ics")["ETag"]
+
+    ceremony.venue = "Another Hall"
+    ceremony.save()
+    response = fetch(client, "/ceremonies.ics", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert "Another Hall" in response.content.decode()
 
 
 def test_ceremony_uid_is_stable_when_the_ceremony_is_renamed(client):
