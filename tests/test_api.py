@@ -575,6 +575,29 @@ class TestConditionalGet:
         assert by_etag.status_code == by_date.status_code == detail.status_code == 200
         assert by_etag.json()["count"] == 2
 
+    def test_reused_validator_state_makes_a_304_free_of_queries(
+        self, client, settings, django_assert_num_queries
+    ):
+        settings.API_VALIDATOR_TTL = 60
+        AwardFactory()
+        etag = client.get("/api/v1/awards/")["ETag"]
+
+        with django_assert_num_queries(0):
+            assert client.get("/api/v1/awards/", headers={"if-none-match": etag}).status_code == 304
+
+    def test_reused_validator_state_never_delays_a_scheduled_publication(self, client, settings):
+        settings.API_VALIDATOR_TTL = 3600
+        lift = timezone.now() + datetime.timedelta(minutes=5)
+        AwardFactory(edition__results_published_at=lift)
+        before = client.get("/api/v1/awards/")
+        assert before.json()["count"] == 0
+
+        with time_machine.travel(lift, tick=False):
+            after = client.get("/api/v1/awards/", headers={"if-none-match": before["ETag"]})
+
+        assert after.status_code == 200
+        assert after.json()["count"] == 1
+
     def test_max_age_never_reaches_past_the_next_scheduled_publication(self, client, settings):
         settings.API_CACHE_MAX_AGE = 3600
         with time_machine.travel(timezone.now(), tick=False):

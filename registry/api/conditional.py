@@ -123,6 +123,23 @@ def public_state(now: datetime.datetime | None = None) -> PublicState:
     )
 
 
+def shared_public_state() -> PublicState:
+    """`public_state()`, reused from the cache for up to `API_VALIDATOR_TTL` seconds (0: never).
+
+    Reuse delays an edit's effect on the validators by at most the TTL, but never a scheduled
+    publication: a stored state is dropped once its `next_publication` has come.
+    """
+    ttl = settings.API_VALIDATOR_TTL
+    if not ttl:
+        return public_state()
+    now = timezone.now()
+    state = cache.get("api-public-state")
+    if state is None or (state.next_publication is not None and state.next_publication <= now):
+        state = public_state(now)
+        cache.set("api-public-state", state, timeout=ttl)
+    return state
+
+
 def max_age(state: PublicState, now: datetime.datetime | None = None) -> int:
     """The configured max-age, cut short so no cache outlives the next scheduled publication."""
     age = settings.API_CACHE_MAX_AGE
@@ -148,7 +165,7 @@ class ConditionalGetMixin:
     _from_cache = False
 
     def cached_response(self, request):
-        state = public_state()
+        state = shared_public_state()
         # The body depends on the data, the full URL (absolute links, filters, page) and the format.
         key = f"{state.token}|{request.build_absolute_uri()}|{request.accepted_media_type}"
         etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
