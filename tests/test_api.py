@@ -302,6 +302,7 @@ class TestBadInput:
             "%D9%A1",  # Arabic-Indic digit one: int() would accept it
             "9223372036854775808",  # one past the largest 64-bit integer
             "99999999999999999999999999999999",
+            "1" * 5000,  # past int()'s 4,300-digit limit
             "%F0%9F%8F%86",
         ],
     )
@@ -396,9 +397,11 @@ class TestPaginationAndOrdering:
         AwardFactory.create_batch(101, edition=edition, category=category)
 
         body = client.get("/api/v1/awards/?page_size=1000").json()
+        huge = client.get("/api/v1/awards/?page_size=" + "9" * 5000).json()
 
         assert (body["count"], len(body["results"])) == (101, 100)
         assert body["next"] == "http://testserver/api/v1/awards/?page=2&page_size=1000"
+        assert len(huge["results"]) == 100
 
     def test_paging_through_returns_every_award_exactly_once_even_with_ties(self, client):
         edition = EditionFactory()

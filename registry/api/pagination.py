@@ -24,6 +24,13 @@ class ApiPagination(PageNumberPagination):
             errors[self.page_size_query_param] = ["A page size is a positive integer."]
         return errors
 
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param, "")
+        if POSITIVE_INTEGER.fullmatch(value):
+            # Any number of digits is a size to cap: int() itself refuses over 4,300 of them.
+            return self.max_page_size if len(value) > 3 else min(int(value), self.max_page_size)
+        return self.page_size
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         links = [

@@ -57,8 +57,9 @@ class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         """The public object, or one and the same 404 for a missing, non-public or malformed id."""
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        # ASCII digits only (int() would also take "١٢" or " 12"), and nothing the database cannot hold.
-        if lookup.isascii() and lookup.isdigit() and 0 < int(lookup) <= MAX_ID:
+        # ASCII digits only (int() would also take "١٢" or " 12"), few enough for int() to parse
+        # (it refuses over 4,300), and nothing the database cannot hold.
+        if lookup.isascii() and lookup.isdigit() and len(lookup) <= 19 and 0 < int(lookup) <= MAX_ID:
             with contextlib.suppress(Http404):
                 return super().get_object()
         raise NotFound()
