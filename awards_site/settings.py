@@ -161,9 +161,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Seconds a client or shared cache may reuse an API answer; cut short before a scheduled publication.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # Seconds the API's validator state may be reused across requests (0: read it on every request).
-# Saves the one validator query per request under load; an edit may take that long to show,
+# Makes 304s and repeated GETs query-free under load; an edit may take that long to show,
 # a scheduled publication never does.
-API_VALIDATOR_TTL = env_int("API_VALIDATOR_TTL", 0)
+API_VALIDATOR_TTL = env_int("API_VALIDATOR_TTL", 1)
 # Anonymous rate limit per client address, "<number>/<second|minute|hour|day>".
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
 # Paths answered with `Access-Control-Allow-Origin: *` (public, read-only, no credentials).

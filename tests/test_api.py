@@ -30,9 +30,11 @@ SECRET = "Internal reasoning that must never be public."
 
 
 @pytest.fixture(autouse=True)
-def generous_rate_limit(settings):
-    """Most tests send many requests; the rate-limit tests set their own, small, limit."""
+def api_settings_for_tests(settings):
+    """Most tests send many requests (the rate-limit tests set their own, small, limit), and
+    change data between two requests in the same second (the reuse tests set their own TTL)."""
     settings.API_ANON_RATE = "10000/minute"
+    settings.API_VALIDATOR_TTL = 0
 
 
 @pytest.fixture
@@ -562,6 +564,26 @@ class TestConditionalGet:
         response = client.get("/api/v1/awards/", headers={"if-none-match": etag})
         assert response.status_code == 200
         assert response["ETag"] != etag
+
+    def test_validators_reveal_nothing_about_work_on_hidden_data(self, client):
+        AwardFactory()
+        hidden = AwardFactory(edition__results_published_at=None)
+        draft = AnnouncementFactory(published_at=None)
+        before = client.get("/api/v1/awards/")
+
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5)):
+            hidden.citation = "Edited before publication"
+            hidden.save()
+            hidden.nominee.save()
+            hidden.edition.save()
+            AchievementFactory(nomination=hidden)
+            NominationFactory(edition=hidden.edition, category=hidden.category)
+            draft.save()
+            hidden.delete()
+            after = client.get("/api/v1/awards/", headers={"if-none-match": before["ETag"]})
+
+        assert after.status_code == 304
+        assert after["Last-Modified"] == before["Last-Modified"]
 
     def test_no_stale_304_once_an_embargo_lifts(self, client):
         AwardFactory()

@@ -1,17 +1,21 @@
 """Conditional GET for the public read endpoints (SPEC §6): ETag, Last-Modified, 304, Cache-Control.
 
-The validators come from one cheap query (`public_state()`), never from the response body, so a
-304 is answered before the endpoint runs its own queries. The query reads:
+The validators come from one query (`public_state()`), never from the response body, so a 304
+is answered before the endpoint runs its own queries. The query is built from the same public
+querysets as the endpoints (the visibility rule), so an edit to anything not public moves
+nothing, and reads, each as an index-friendly "newest row" or a count of a small table:
 
-- the newest `updated_at` of every table a public representation is built from, and the row
-  counts of the small ones (a deletion changes a count),
-- the newest history entry of the historised models (edits by bulk paths, deletions),
+- the newest `updated_at` of the public rows of every table a representation is built from,
+- how many public rows the small tables hold (a deletion or an unpublishing changes a count),
+  and when a public award was last deleted (from its history),
 - for each scheduled publication time (edition results, announcements, ceremony announcements):
-  the newest time already past, how many are past, and the next one to come.
+  the newest time already past, and the next one to come.
 
-A scheduled publication going live changes the second group at that very moment with nothing
-written to the database, so no stale 304 survives an embargo; and `max-age` never reaches past
-the next scheduled publication, so no shared cache keeps the pre-embargo answer either.
+A scheduled publication going live changes the newest past time at that very moment with
+nothing written to the database, so no stale 304 survives an embargo; and `max-age` never
+reaches past the next scheduled publication, so no shared cache keeps the pre-embargo answer.
+(The price: in the last `max-age` seconds before it, a shrinking max-age tells that some
+publication is imminent, though not what.)
 """
 
 import datetime
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Exists, F, Func, OuterRef
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -38,31 +43,11 @@ from ..models import (
     Nominee,
     Organization,
     Presentation,
-    Program,
 )
+from .querysets import public_programs
 
 # Bump when the representation changes without a data change, so clients do not keep old shapes.
 REPRESENTATION_VERSION = "1"
-
-UPDATED_MODELS = [
-    Organization,
-    Program,
-    Category,
-    Edition,
-    Nominee,
-    Nomination,
-    Achievement,
-    Ceremony,
-    Presentation,
-    Announcement,
-]
-COUNTED_MODELS = [Organization, Program, Category, Edition, Ceremony, Announcement]
-HISTORY_MODELS = [Edition.history.model, Nomination.history.model, Announcement.history.model]
-SCHEDULED_FIELDS = [
-    (Edition, "results_published_at"),
-    (Announcement, "published_at"),
-    (Ceremony, "announced_at"),
-]
 
 
 @dataclass(frozen=True)
@@ -72,12 +57,62 @@ class PublicState:
     next_publication: datetime.datetime | None
 
 
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+def _newest(queryset, field):
+    return queryset.order_by(f"-{field}").values(field)[:1]
 
 
-def _column(model, field: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)
+def _count(queryset):
+    # A plain COUNT function rather than the Count aggregate: no GROUP BY, exactly one row.
+    return queryset.order_by().annotate(rows=Func(F("pk"), function="COUNT")).values("rows")
+
+
+def _sources(now):
+    """(timestamps, counts, upcoming times): single-value querysets over what the public can see."""
+    awards = Nomination.objects.public(now)
+    editions = Edition.objects.published(now)
+    programs = public_programs(now)
+    recipients = Nominee.objects.recipients(now)
+    ceremonies = Ceremony.objects.public(now)
+    announcements = Announcement.objects.published(now)
+    organizations = Organization.objects.filter(
+        Exists(recipients.filter(affiliation=OuterRef("pk")))
+        | Exists(programs.filter(conferred_by=OuterRef("pk")))
+    )
+    categories = Category.objects.filter(program__in=programs)
+    deleted_awards = Nomination.history.filter(
+        history_type="-", status=Nomination.Status.AWARDED, edition__results_published_at__lte=now
+    )
+    timestamps = [
+        *(
+            _newest(queryset, "updated_at")
+            for queryset in (
+                awards,
+                editions,
+                programs,
+                categories,
+                recipients,
+                organizations,
+                ceremonies,
+                announcements,
+                Achievement.objects.filter(nomination__in=awards),
+                Presentation.objects.filter(nomination__in=awards),
+            )
+        ),
+        _newest(deleted_awards, "history_date"),
+        _newest(editions, "results_published_at"),
+        _newest(announcements, "published_at"),
+        _newest(Ceremony.objects.filter(announced_at__lte=now), "announced_at"),
+    ]
+    counts = [_count(q) for q in (editions, programs, categories, organizations, ceremonies, announcements)]
+    upcoming = [
+        queryset.filter(**{f"{field}__gt": now}).order_by(field).values(field)[:1]
+        for queryset, field in (
+            (Edition.objects.all(), "results_published_at"),
+            (Announcement.objects.all(), "published_at"),
+            (Ceremony.objects.all(), "announced_at"),
+        )
+    ]
+    return timestamps, counts, upcoming
 
 
 def _as_datetime(value) -> datetime.datetime | None:
@@ -88,38 +123,47 @@ def _as_datetime(value) -> datetime.datetime | None:
     return parsed
 
 
+# Compiling ~20 ORM querysets costs far more than running them, so the statement is compiled once
+# per database vendor with a stand-in time, whose parameter slots then take each request's `now`.
+_STAND_IN_NOW = datetime.datetime(2000, 1, 1, 0, 0, 0, 123457, tzinfo=datetime.UTC)
+_statements = {}
+
+
+def _statement():
+    if connection.vendor not in _statements:
+        timestamps, counts, upcoming = _sources(_STAND_IN_NOW)
+        columns, params = [], []
+        for queryset in [*timestamps, *counts, *upcoming]:
+            sql, query_params = queryset.query.sql_with_params()
+            columns.append(f"({sql})")
+            params.extend(query_params)
+        stand_in = connection.ops.adapt_datetimefield_value(_STAND_IN_NOW)
+        now_slots = [i for i, value in enumerate(params) if value == stand_in]
+        sizes = (len(timestamps), len(counts))
+        _statements[connection.vendor] = ("SELECT " + ", ".join(columns), params, now_slots, sizes)
+    return _statements[connection.vendor]
+
+
 def public_state(now: datetime.datetime | None = None) -> PublicState:
     """Everything the public representations depend on, read in one query."""
-    now = now or timezone.now()
-    db_now = connection.ops.adapt_datetimefield_value(now)
-    changed, counts, upcoming = [], [], []
-    for model in UPDATED_MODELS:
-        changed.append(f"(SELECT MAX({_column(model, 'updated_at')}) FROM {_table(model)})")
-    for model in HISTORY_MODELS:
-        changed.append(f"(SELECT MAX({_column(model, 'history_date')}) FROM {_table(model)})")
-    for model in COUNTED_MODELS:
-        counts.append(f"(SELECT COUNT(*) FROM {_table(model)})")
-    for model, field in SCHEDULED_FIELDS:
-        column, table = _column(model, field), _table(model)
-        changed.append(f"(SELECT MAX({column}) FROM {table} WHERE {column} <= %s)")
-        counts.append(f"(SELECT COUNT(*) FROM {table} WHERE {column} <= %s)")
-        upcoming.append(f"(SELECT MIN({column}) FROM {table} WHERE {column} > %s)")
-    sql = "SELECT " + ", ".join(changed + counts + upcoming)
+    sql, params, now_slots, (n_timestamps, n_counts) = _statement()
+    params = list(params)
+    db_now = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    for slot in now_slots:
+        params[slot] = db_now
     with connection.cursor() as cursor:
-        cursor.execute(sql, [db_now] * sql.count("%s"))
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-    changed_values = [_as_datetime(v) for v in row[: len(changed)]]
-    count_values = row[len(changed) : len(changed) + len(counts)]
-    upcoming_values = [_as_datetime(v) for v in row[len(changed) + len(counts) :]]
+    changed = [_as_datetime(v) for v in row[:n_timestamps]]
+    counted = row[n_timestamps : n_timestamps + n_counts]
+    next_times = [_as_datetime(v) for v in row[n_timestamps + n_counts :]]
     token = "|".join(
-        [REPRESENTATION_VERSION]
-        + [v.isoformat() if v else "-" for v in changed_values]
-        + [str(c) for c in count_values]
+        [REPRESENTATION_VERSION, *(v.isoformat() if v else "-" for v in changed), *map(str, counted)]
     )
     return PublicState(
         token=token,
-        last_modified=max(filter(None, changed_values), default=None),
-        next_publication=min(filter(None, upcoming_values), default=None),
+        last_modified=max(filter(None, changed), default=None),
+        next_publication=min(filter(None, next_times), default=None),
     )
 
 

@@ -2,36 +2,22 @@
 
 import contextlib
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from rest_framework import routers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 
 from .. import filters
-from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
+from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee
 from . import serializers
 from .conditional import ConditionalGetMixin
 from .filtering import ApiFilterBackend
+from .querysets import award_queryset, public_programs
 from .renderers import CSVRenderer
 
 # Primary keys are 64-bit: anything larger would overflow the database's integer parameter.
 MAX_ID = 2**63 - 1
-
-
-def award_queryset():
-    """Public awards with every relation the award representation reads, in the default order."""
-    return (
-        Nomination.objects.public()
-        .select_related("edition__program", "category", "nominee__affiliation", "presentation__ceremony")
-        .prefetch_related("achievements")
-        .order_by("-edition__year", "edition__program__name", "category__position", "nominee__name", "id")
-    )
-
-
-def public_programs():
-    """Programmes with at least one published edition; the categories of others are not public yet."""
-    return Program.objects.filter(Exists(Edition.objects.published().filter(program=OuterRef("pk"))))
 
 
 class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
