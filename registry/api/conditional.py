@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Exists, F, Func, OuterRef
 from django.http import HttpResponse
 from django.utils import timezone
@@ -124,34 +124,37 @@ def _as_datetime(value) -> datetime.datetime | None:
 
 
 # Compiling ~20 ORM querysets costs far more than running them, so the statement is compiled once
-# per database vendor with a stand-in time, whose parameter slots then take each request's `now`.
+# per database with a stand-in time, whose parameter slots then take each request's `now`.
 _STAND_IN_NOW = datetime.datetime(2000, 1, 1, 0, 0, 0, 123457, tzinfo=datetime.UTC)
 _statements = {}
 
 
-def _statement():
-    if connection.vendor not in _statements:
+def _statement(alias: str):
+    if alias not in _statements:
         timestamps, counts, upcoming = _sources(_STAND_IN_NOW)
         columns, params = [], []
         for queryset in [*timestamps, *counts, *upcoming]:
-            sql, query_params = queryset.query.sql_with_params()
+            sql, query_params = queryset.query.get_compiler(using=alias).as_sql()
             columns.append(f"({sql})")
             params.extend(query_params)
-        stand_in = connection.ops.adapt_datetimefield_value(_STAND_IN_NOW)
+        stand_in = connections[alias].ops.adapt_datetimefield_value(_STAND_IN_NOW)
         now_slots = [i for i, value in enumerate(params) if value == stand_in]
         sizes = (len(timestamps), len(counts))
-        _statements[connection.vendor] = ("SELECT " + ", ".join(columns), params, now_slots, sizes)
-    return _statements[connection.vendor]
+        _statements[alias] = ("SELECT " + ", ".join(columns), params, now_slots, sizes)
+    return _statements[alias]
 
 
 def public_state(now: datetime.datetime | None = None) -> PublicState:
     """Everything the public representations depend on, read in one query."""
-    sql, params, now_slots, (n_timestamps, n_counts) = _statement()
+    # The database the public reads go to (a replica, if a router says so), so that the
+    # validators never run ahead of the data they stand for.
+    alias = router.db_for_read(Nomination)
+    sql, params, now_slots, (n_timestamps, n_counts) = _statement(alias)
     params = list(params)
-    db_now = connection.ops.adapt_datetimefield_value(now or timezone.now())
+    db_now = connections[alias].ops.adapt_datetimefield_value(now or timezone.now())
     for slot in now_slots:
         params[slot] = db_now
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     changed = [_as_datetime(v) for v in row[:n_timestamps]]
