@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from registry.models import Nomination
+from registry.models import Edition, Nomination
 
 from .factories import (
     AchievementFactory,
@@ -555,6 +555,11 @@ class TestConditionalGet:
             pytest.param(lambda award: award.delete(), id="award-deleted"),
             pytest.param(lambda award: AwardFactory(edition=award.edition), id="award-added"),
             pytest.param(lambda award: CeremonyFactory(edition=award.edition), id="ceremony-added"),
+            pytest.param(lambda award: award.category.save(), id="category-edited"),
+            pytest.param(
+                lambda award: Edition.objects.filter(pk=award.edition_id).update(results_published_at=None),
+                id="edition-unpublished-in-bulk",
+            ),
         ],
     )
     def test_validators_change_when_public_data_changes(self, client, change):
