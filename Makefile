@@ -43,3 +43,8 @@ demo: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# --- Screenshots of the public pages (needs Debian's chromium: apt-get install -y chromium) ---
+.PHONY: screenshots
+screenshots: $(STAMP) ## PNGs of the main pages at 1280 px and 390 px in artifacts/screenshots/
+	$(BIN)/python scripts/screenshots.py

@@ -1,6 +1,7 @@
 """Public pages (SPEC §5). Every query starts from a visibility-rule QuerySet method, and
 anything that is not public raises the same plain 404 as a page that does not exist."""
 
+from django import forms
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
@@ -191,11 +192,35 @@ def award_detail(request, program, year, category):
     return render(request, "registry/award_detail.html", context)
 
 
+def offer_choices(form):
+    """Drop-downs of the public programmes and categories in the HTML form. Only the widget
+    changes: the filter still takes any slug (the API's contract), and an unknown one matches nothing."""
+    programs = public_programs().values_list("slug", "name").order_by("name")
+    public = Nomination.objects.public().filter(category=OuterRef("pk"))
+    categories = Category.objects.filter(Exists(public)).values_list("slug", "name").order_by("name", "slug")
+    form.fields["program"].widget = forms.Select(choices=[("", "Any programme"), *programs])
+    form.fields["category"].widget = forms.Select(choices=[("", "Any category"), *dict(categories).items()])
+
+
+ADVANCED_FILTERS = {"program", "year", "year_min", "year_max", "category", "country", "kind", "ordering"}
+
+
 @require_safe
 def award_list(request):
     award_filter = AwardFilter(request.GET or None, queryset=public_awards().order_by(*DEFAULT_AWARD_ORDER))
+    offer_choices(award_filter.form)
     if award_filter.is_bound and not award_filter.is_valid():
-        context = {"filter": award_filter, "page_obj": None, "awards": [], **AWARD_LIST_PAGE}
+        for name in award_filter.form.errors:
+            if name in award_filter.form.fields:
+                attrs = award_filter.form.fields[name].widget.attrs
+                attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+        context = {
+            "filter": award_filter,
+            "page_obj": None,
+            "awards": [],
+            "more_filters_open": True,
+            **AWARD_LIST_PAGE,
+        }
         return render(request, "registry/award_list.html", context, status=400)
     page = paginate(request, award_filter.qs, AWARDS_PER_PAGE)
     query = request.GET.copy()
@@ -205,6 +230,7 @@ def award_list(request):
         "page_obj": page,
         "awards": page.object_list,
         "query": query.urlencode(),
+        "more_filters_open": any(request.GET.get(name) for name in ADVANCED_FILTERS),
         "csv_url": reverse("registry:award-csv") + (f"?{query.urlencode()}" if query else ""),
         **AWARD_LIST_PAGE,
     }

@@ -128,7 +128,9 @@ def test_every_form_control_has_a_label(client, award):
         page = PageParser()
         page.feed(response.content.decode())
         labelled = {label.get("for") for label in page.find("label")}
-        controls = [a for t, a in page.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"]
+        controls = [
+            a for t, a in page.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"
+        ]
         assert controls, url
         for control in controls:
             assert control.get("id") in labelled, (url, control)

@@ -197,7 +197,16 @@ class TestAwardBrowser:
         assert response.status_code == 400
         page = response.content.decode()
         assert "Select a valid choice" in page
+        assert 'aria-invalid="true"' in page and 'aria-describedby="id_country-error"' in page
         assert "Jorge Dominguez" not in page
+
+    def test_programme_and_category_are_offered_as_choices_of_public_ones(self, client, seed):
+        hidden = AwardFactory(edition__results_published_at=None, category__name="Hidden Category")
+        page = client.get("/awards/").content.decode()
+        assert '<option value="ero-annual-awards">ERO Annual Awards</option>' in page
+        assert "Exemplary Law Enforcement Partnership Award</option>" in page
+        assert hidden.edition.program.name not in page
+        assert "Hidden Category" not in page
 
     def test_pages_never_repeat_or_skip_a_row(self, client):
         program = ProgramFactory()
@@ -328,8 +337,8 @@ QUERY_BOUNDS = {
     "/programs/big/2000/": 4,  # edition, awards, ceremonies, announcements
     "/programs/big/categories/cat/": 3,  # programme, category, awards
     "/programs/big/2000/cat/": 3,  # awards with joins, achievements, announcements
-    "/awards/": 2,  # count, page
-    "/awards/?q=nominee&country=FR&ordering=-year": 2,  # count, page
+    "/awards/": 4,  # programme and category choices, count, page
+    "/awards/?q=nominee&country=FR&ordering=-year": 4,  # the same
     "/awards.csv": 2,  # awards, achievements (per chunk of 2,000)
     "/recipients/star/": 3,  # recipient, awards, achievements
     "/ceremonies/": 2,  # upcoming, past
