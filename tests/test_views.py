@@ -337,8 +337,8 @@ QUERY_BOUNDS = {
     "/programs/big/2000/": 4,  # edition, awards, ceremonies, announcements
     "/programs/big/categories/cat/": 3,  # programme, category, awards
     "/programs/big/2000/cat/": 3,  # awards with joins, achievements, announcements
-    "/awards/": 4,  # programme and category choices, count, page
-    "/awards/?q=nominee&country=FR&ordering=-year": 4,  # the same
+    "/awards/": 5,  # programme and category choices, count, page of ids, their rows
+    "/awards/?q=nominee&country=FR&ordering=-year": 5,  # the same
     "/awards.csv": 2,  # awards, achievements (per chunk of 2,000)
     "/recipients/star/": 3,  # recipient, awards, achievements
     "/ceremonies/": 2,  # upcoming, past
