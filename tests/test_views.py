@@ -388,6 +388,9 @@ BAD_QUERIES = [
     {"ordering": "justification"},
     {"ordering": "-id,year"},
     {"page": ["1", "2"], "q": ["a", "b"], "year": ["2021", "x"]},
+    {"p": "abc"},
+    {"p": HUGE},
+    {"p": "-3"},
 ]
 
 
@@ -407,6 +410,8 @@ def test_bad_query_input_never_gives_a_server_error(client, seed):
         "/news/",
         "/news/interpol-mexico-award/",
         "/sitemap.xml",
+        "/sitemap-awards.xml",
+        "/sitemap-nope.xml",
         "/robots.txt",
         "/healthz",
     ]
