@@ -34,7 +34,7 @@ def publication_state(at: datetime.datetime | None) -> str:
 
 
 class PublishingAdmin(SimpleHistoryAdmin):
-    """Publication time read-only without the publish permission; publish/unpublish actions through the service."""
+    """Publication time read-only without the publish permission; actions publish through the service."""
 
     publish_field: str
     publish_permission: str

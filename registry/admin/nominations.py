@@ -79,7 +79,7 @@ class PresentationInline(admin.StackedInline):
 class NominationForm(forms.ModelForm):
     class Meta:
         model = Nomination
-        fields = "__all__"
+        fields = ["edition", "category", "nominee", "status", "citation", "justification", "nominated_by"]
 
     def clean(self):
         cleaned = super().clean()
