@@ -5,6 +5,8 @@ import datetime
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -345,3 +347,26 @@ class TestExport:
         assert client.get(url).status_code == 302
         assert admin_client.get(reverse("admin:registry_nomination_export", args=["pdf"])).status_code == 404
         assert admin_client.get(url, {"nonsense__field": "1"}).status_code == 400
+
+
+class TestScale:
+    def test_deep_pages_show_the_same_rows_as_a_plain_offset(self, admin_client, monkeypatch):
+        NominationFactory.create_batch(120)
+        expected = list(Nomination.objects.order_by("-id").values_list("pk", flat=True)[50:100])
+        monkeypatch.setattr("registry.admin.scale.DEEP_OFFSET", 50)
+        page = admin_client.get(CHANGELIST, {"p": "2"}).context["cl"].result_list
+        assert [n.pk for n in page] == expected
+
+    @pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="Table statistics (pg_class) are PostgreSQL's."
+    )
+    def test_unfiltered_count_of_a_big_table_is_the_planner_estimate(self, admin_client, monkeypatch):
+        NominationFactory.create_batch(30)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE registry_nomination")
+        monkeypatch.setattr("registry.admin.scale.ESTIMATE_ABOVE", 10)
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(CHANGELIST).context["cl"].result_count == 30
+        assert not any("COUNT(*)" in query["sql"] for query in queries)
+        filtered = admin_client.get(CHANGELIST, {"status__exact": "awarded"}).context["cl"]
+        assert filtered.result_count == 0  # filtered lists are counted exactly

@@ -8,6 +8,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Organization, Program
 from ..services import announcement_publish, edition_publish
 from .nominations import NominationAdmin
+from .scale import EstimatedCountPaginator, search_words
 
 __all__ = ["NominationAdmin"]
 
@@ -31,6 +33,12 @@ def publication_state(at: datetime.datetime | None) -> str:
     if at > timezone.now():
         return f"Scheduled for {local:%Y-%m-%d %H:%M %Z}"
     return f"Published {local:%Y-%m-%d %H:%M %Z}"
+
+
+@admin.display(description="country", ordering="country")
+def country_name(obj) -> str:
+    # The field's own display looks the code up in ~250 choices per row: 10x slower in long lists.
+    return obj.country.name
 
 
 class PublishingAdmin(SimpleHistoryAdmin):
@@ -77,7 +85,7 @@ class PublishingAdmin(SimpleHistoryAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "country", "website"]
+    list_display = ["name", "short_name", country_name, "website"]
     list_filter = ["country"]
     search_fields = ["name", "short_name", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
@@ -173,18 +181,33 @@ class EditionAdmin(PublishingAdmin):
 
 @admin.register(Nominee)
 class NomineeAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "title", "affiliation", "country"]
+    list_display = ["name", "kind", "title", "affiliation", country_name]
     list_filter = ["kind", "country"]
     list_select_related = ["affiliation"]
-    search_fields = ["name", "slug", "title", "affiliation__name", "affiliation__short_name", "wikidata_id"]
+    search_fields = ["name", "title", "affiliation__name"]  # searched by get_search_results below
+    search_help_text = "Name, title or affiliation; every word must match."
     autocomplete_fields = ["affiliation"]
     prepopulated_fields = {"slug": ["name"]}
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def get_search_results(self, request, queryset, search_term):
+        """Name and title (trigram-indexed on PostgreSQL), or an affiliation found in its own small table."""
+        for word in search_words(search_term):
+            match = Q(name__icontains=word) | Q(title__icontains=word)
+            organizations = Organization.objects.filter(
+                Q(name__icontains=word) | Q(short_name__icontains=word)
+            )
+            affiliations = list(organizations.values_list("pk", flat=True)[:1000])
+            if affiliations:
+                match |= Q(affiliation_id__in=affiliations)
+            queryset = queryset.filter(match)
+        return queryset, False
 
 
 @admin.register(Ceremony)
 class CeremonyAdmin(admin.ModelAdmin):
-    list_display = ["name", "date", "city", "country", "edition"]
+    list_display = ["name", "date", "city", country_name, "edition"]
     list_filter = ["country"]
     list_select_related = ["edition"]
     search_fields = ["name", "venue", "city", "edition__name"]

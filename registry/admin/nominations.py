@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..imports import COLUMNS, nominations_import_file
@@ -19,6 +18,7 @@ from ..services import (
     nomination_status_problem,
     nominations_change_status,
 )
+from .scale import EstimatedCountPaginator, search_words
 from .spreadsheets import csv_response, xlsx_response
 
 Status = Nomination.Status
@@ -125,8 +125,11 @@ class NominationAdmin(SimpleHistoryAdmin):
     ]
     inlines = [AchievementInline, PresentationInline]
     ordering = ["-id"]
-    # At 500,000 rows a second COUNT(*) of the whole table per page is the slowest part.
+    # At 500,000 rows counting is the slowest part of a page: no second full count, an estimate
+    # when unfiltered, and 50 rows to render.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
     change_list_template = "admin/registry/nomination/change_list.html"
     actions = [
         _status_action(Status.IN_REVIEW, "Send selected nominations to review", ["change"]),
@@ -186,17 +189,19 @@ class NominationAdmin(SimpleHistoryAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Each word matches a nominee's name, a category's name or a nomination number.
 
-        Subqueries on the small tables (trigram-indexed on PostgreSQL) instead of joins with
-        OR, which would scan every nomination.
+        A side that matches nothing is left out, so a name search is one indexed semi-join on
+        nominees (trigram-indexed on PostgreSQL) rather than an OR that scans every nomination.
         """
-        for bit in smart_split(search_term):
-            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
-                bit = unescape_string_literal(bit)
-            match = Q(nominee__in=Nominee.objects.filter(name__icontains=bit).values("pk")) | Q(
-                category__in=Category.objects.filter(name__icontains=bit).values("pk")
-            )
-            if bit.isdigit() and len(bit) <= 18:
-                match |= Q(pk=int(bit))
+        for word in search_words(search_term):
+            nominees = Nominee.objects.filter(name__icontains=word)
+            categories = list(Category.objects.filter(name__icontains=word).values_list("pk", flat=True))
+            match = Q(pk__in=[])
+            if nominees.exists():
+                match |= Q(nominee__in=nominees.values("pk"))
+            if categories:
+                match |= Q(category_id__in=categories)
+            if word.isdigit() and len(word) <= 18:
+                match |= Q(pk=int(word))
             queryset = queryset.filter(match)
         return queryset, False
 

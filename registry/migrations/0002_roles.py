@@ -89,6 +89,33 @@ def remove_roles(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
 
 
+# Admin search and sort at 500,000 nominations (docs/performance.md). PostgreSQL only: SQLite
+# has no trigram indexes and is not meant for that size. The expressions match the SQL Django
+# writes for `icontains` (UPPER(col::text) LIKE UPPER(%s)), so the planner can use them.
+SEARCH_INDEXES = {
+    "registry_nominee_name_trgm": "registry_nominee USING gin (UPPER(name::text) gin_trgm_ops)",
+    "registry_nominee_title_trgm": "registry_nominee USING gin (UPPER(title::text) gin_trgm_ops)",
+    "registry_organization_name_trgm": "registry_organization USING gin (UPPER(name::text) gin_trgm_ops)",
+    "registry_nominee_name_id": "registry_nominee (name, id)",
+    "registry_nomination_status": "registry_nomination (status)",
+}
+
+
+def create_search_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name, definition in SEARCH_INDEXES.items():
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {definition}")
+
+
+def drop_search_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in SEARCH_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("registry", "0001_initial"),
@@ -119,4 +146,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(create_roles, remove_roles),
+        migrations.RunPython(create_search_indexes, drop_search_indexes),
     ]
