@@ -120,40 +120,34 @@ def _publication_reason(at: datetime.datetime | None, now: datetime.datetime) ->
     return "Published"
 
 
-def _check_publication_time(at: datetime.datetime | None) -> None:
+def _set_publication_time(*, instance, field: str, permission: str, at: datetime.datetime | None, by):
+    """Set `instance.<field>` under a row lock, with who and why in its history."""
+    if by is not None and not by.has_perm(f"registry.{permission}"):
+        raise PermissionDenied(f"You may not publish {instance._meta.verbose_name_plural}.")
     if at is not None and timezone.is_naive(at):
         raise ValidationError("A publication time needs a time zone.")
+    with transaction.atomic():
+        current = type(instance).objects.select_for_update().get(pk=instance.pk)
+        setattr(current, field, at)
+        if by is not None:
+            current._history_user = by
+        current._change_reason = _publication_reason(at, timezone.now())
+        current.save(update_fields=[field])
+    setattr(instance, field, at)
+    return current
 
 
 def edition_publish(*, edition: Edition, at: datetime.datetime | None, by=None) -> Edition:
     """Set when an edition's results go public: now, later (embargo), or never (None: draft)."""
-    if by is not None and not by.has_perm("registry.publish_edition"):
-        raise PermissionDenied("You may not publish editions.")
-    _check_publication_time(at)
-    with transaction.atomic():
-        current = Edition.objects.select_for_update().get(pk=edition.pk)
-        current.results_published_at = at
-        if by is not None:
-            current._history_user = by
-        current._change_reason = _publication_reason(at, timezone.now())
-        current.save(update_fields=["results_published_at"])
-    edition.results_published_at = at
-    return current
+    return _set_publication_time(
+        instance=edition, field="results_published_at", permission="publish_edition", at=at, by=by
+    )
 
 
 def announcement_publish(
     *, announcement: Announcement, at: datetime.datetime | None, by=None
 ) -> Announcement:
     """Set when an announcement goes public: now, later (scheduled), or never (None: draft)."""
-    if by is not None and not by.has_perm("registry.publish_announcement"):
-        raise PermissionDenied("You may not publish announcements.")
-    _check_publication_time(at)
-    with transaction.atomic():
-        current = Announcement.objects.select_for_update().get(pk=announcement.pk)
-        current.published_at = at
-        if by is not None:
-            current._history_user = by
-        current._change_reason = _publication_reason(at, timezone.now())
-        current.save(update_fields=["published_at"])
-    announcement.published_at = at
-    return current
+    return _set_publication_time(
+        instance=announcement, field="published_at", permission="publish_announcement", at=at, by=by
+    )

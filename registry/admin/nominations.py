@@ -25,6 +25,11 @@ Status = Nomination.Status
 MAX_REPORTED = 20  # refusals listed by name after a bulk action; the rest are counted
 
 
+def as_id(value: str | None) -> int | None:
+    """A query-string value as a database id, or None for anything else (never a 500)."""
+    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+
+
 class YearFilter(admin.SimpleListFilter):
     """Years from the editions table: the default filter would scan every nomination for them."""
 
@@ -36,10 +41,8 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit() and len(value) <= 4:
-            return queryset.filter(edition__year=int(value))
-        return queryset
+        year = as_id(self.value())
+        return queryset if year is None else queryset.filter(edition__year=year)
 
 
 class CategoryFilter(admin.SimpleListFilter):
@@ -200,8 +203,8 @@ class NominationAdmin(SimpleHistoryAdmin):
                 match |= Q(nominee__in=nominees.values("pk"))
             if categories:
                 match |= Q(category_id__in=categories)
-            if word.isdigit() and len(word) <= 18:
-                match |= Q(pk=int(word))
+            if as_id(word) is not None:
+                match |= Q(pk=as_id(word))
             queryset = queryset.filter(match)
         return queryset, False
 
