@@ -97,7 +97,8 @@ SEARCH_INDEXES = {
     "registry_nominee_title_trgm": "registry_nominee USING gin (UPPER(title::text) gin_trgm_ops)",
     "registry_organization_name_trgm": "registry_organization USING gin (UPPER(name::text) gin_trgm_ops)",
     "registry_nominee_name_id": "registry_nominee (name, id)",
-    "registry_nomination_status": "registry_nomination (status)",
+    # Counts of a status filter (with a year or programme: edition ids) read the index alone.
+    "registry_nomination_status_edition": "registry_nomination (status, edition_id)",
 }
 
 
