@@ -101,6 +101,25 @@ class TestClerk:
         nomination.refresh_from_db()
         assert nomination.status == Status.SHORTLISTED
 
+    def test_clerk_sends_to_review_in_the_change_form(self, staff_client):
+        nomination = NominationFactory()
+        response = staff_client("clerk").post(
+            change_url(nomination), nomination_form(nomination, status="in_review")
+        )
+        assert response.status_code == 302
+        nomination.refresh_from_db()
+        assert nomination.status == Status.IN_REVIEW
+        assert nomination.history.first().history_user.username == "clerk"
+
+    def test_final_status_is_read_only_and_a_crafted_change_is_ignored(self, admin_client):
+        nomination = NominationFactory(status=Status.WITHDRAWN)
+        response = admin_client.post(
+            change_url(nomination), nomination_form(nomination, status=Status.AWARDED)
+        )
+        assert response.status_code == 302
+        nomination.refresh_from_db()
+        assert nomination.status == Status.WITHDRAWN
+
     def test_clerk_crafting_the_award_action_changes_nothing(self, staff_client):
         nomination = NominationFactory(status=Status.SHORTLISTED)
         response = run_action(staff_client("clerk"), "mark_awarded", [nomination])
@@ -315,6 +334,8 @@ class TestChangelist:
                 assert admin_client.get(reverse(f"admin:registry_{model}_{view}")).status_code == 200
         nomination = Nomination.objects.get()
         assert admin_client.get(change_url(nomination)).status_code == 200
+        assert admin_client.get(change_url(nomination.edition)).status_code == 200
+        assert admin_client.get(reverse("admin:registry_nomination_import")).status_code == 200
         assert (
             admin_client.get(reverse("admin:registry_nomination_history", args=[nomination.pk])).status_code
             == 200
@@ -370,3 +391,38 @@ class TestScale:
         assert not any("COUNT(*)" in query["sql"] for query in queries)
         filtered = admin_client.get(CHANGELIST, {"status__exact": "awarded"}).context["cl"]
         assert filtered.result_count == 0  # filtered lists are counted exactly
+
+
+class TestRolesMigration:
+    def test_roles_hold_exactly_their_permissions(self):
+        from django.contrib.auth.models import Group
+
+        def codenames(name):
+            return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+        clerk, committee, editor = (
+            codenames("Nomination clerk"),
+            codenames("Awards committee"),
+            codenames("Editor"),
+        )
+        assert {"add_nomination", "change_nomination", "add_nominee"} <= clerk
+        assert not {"decide_nomination", "publish_edition", "publish_announcement", "change_edition"} & clerk
+        assert "decide_nomination" in committee and not {"publish_edition", "add_nomination"} & committee
+        assert {"publish_edition", "publish_announcement", "change_edition"} <= editor
+        assert not {"decide_nomination", "change_nomination"} & editor
+
+    def test_running_the_roles_migration_again_resets_a_hand_edited_group(self):
+        from importlib import import_module
+
+        from django.contrib.auth.models import Group, Permission
+        from django.db.migrations.loader import MigrationLoader
+
+        roles = import_module("registry.migrations.0002_roles")
+        clerk = Group.objects.get(name="Nomination clerk")
+        before = set(clerk.permissions.all())
+        clerk.permissions.add(Permission.objects.get(codename="decide_nomination"))
+        state_apps = MigrationLoader(connection).project_state(("registry", "0002_roles")).apps
+        roles.create_roles(state_apps, None)
+        roles.create_roles(state_apps, None)
+        assert set(clerk.permissions.all()) == before
+        assert Group.objects.filter(name__in=roles.ROLES).count() == 3
