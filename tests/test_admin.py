@@ -120,6 +120,18 @@ class TestClerk:
         nomination.refresh_from_db()
         assert nomination.status == Status.WITHDRAWN
 
+    def test_history_can_be_read_but_not_reverted(self, staff_client):
+        nomination = NominationFactory(status=Status.SHORTLISTED)
+        old = nomination.history.earliest()
+        Nomination.objects.filter(pk=nomination.pk).update(citation="Changed.")
+        nomination.refresh_from_db()
+        url = reverse("admin:registry_nomination_simple_history", args=[nomination.pk, old.history_id])
+        client = staff_client("clerk")
+        assert client.get(url).status_code == 200
+        assert client.post(url, nomination_form(nomination, citation=old.citation)).status_code == 403
+        nomination.refresh_from_db()
+        assert nomination.citation == "Changed."
+
     def test_clerk_crafting_the_award_action_changes_nothing(self, staff_client):
         nomination = NominationFactory(status=Status.SHORTLISTED)
         response = run_action(staff_client("clerk"), "mark_awarded", [nomination])

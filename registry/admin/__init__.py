@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Organization, Program
 from ..services import announcement_publish, edition_publish
+from .history import HistoryAdmin
 from .nominations import NominationAdmin
 from .scale import EstimatedCountPaginator, search_words
 
@@ -41,7 +41,7 @@ def country_name(obj) -> str:
     return obj.country.name
 
 
-class PublishingAdmin(SimpleHistoryAdmin):
+class PublishingAdmin(HistoryAdmin):
     """Publication time read-only without the publish permission; actions publish through the service."""
 
     publish_field: str

@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.template.response import TemplateResponse
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..imports import COLUMNS, nominations_import_file
 from ..models import Achievement, Category, Edition, Nomination, Nominee, Presentation
@@ -18,6 +17,7 @@ from ..services import (
     nomination_status_problem,
     nominations_change_status,
 )
+from .history import HistoryAdmin
 from .scale import EstimatedCountPaginator, search_words
 from .spreadsheets import csv_response, xlsx_response
 
@@ -109,7 +109,7 @@ def _status_action(status: Status, description: str, permissions: list[str]):
 
 
 @admin.register(Nomination)
-class NominationAdmin(SimpleHistoryAdmin):
+class NominationAdmin(HistoryAdmin):
     form = NominationForm
     list_display = ["id", "nominee", "category", "edition", "status", "updated_at"]
     list_display_links = ["id", "nominee"]
