@@ -19,6 +19,8 @@ from .factories import (
     CategoryFactory,
     EditionFactory,
     NominationFactory,
+    NomineeFactory,
+    PresentationFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +212,13 @@ class TestCommittee:
         assert Nomination.objects.awarded().count() == 1
         assert first.history.first().history_user.username == "committee"
 
+    def test_too_large_a_selection_is_refused_whole(self, staff_client, monkeypatch):
+        monkeypatch.setattr("registry.admin.nominations.MAX_BULK", 2)
+        nominations = NominationFactory.create_batch(3, status=Status.SHORTLISTED)
+        response = run_action(staff_client("committee"), "mark_not_selected", nominations)
+        assert "act on at most 2 at a time" in " ".join(messages_of(response))
+        assert set(Nomination.objects.values_list("status", flat=True)) == {Status.SHORTLISTED}
+
     def test_committee_cannot_publish_or_add_nominations(self, staff_client):
         client = staff_client("committee")
         edition = EditionFactory(results_published_at=None)
@@ -380,6 +389,26 @@ class TestExport:
         assert client.get(url).status_code == 302
         assert admin_client.get(reverse("admin:registry_nomination_export", args=["pdf"])).status_code == 404
         assert admin_client.get(url, {"nonsense__field": "1"}).status_code == 400
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_other_changelists_queries_do_not_grow_with_rows(admin_client, django_assert_max_num_queries, rows):
+    PresentationFactory.create_batch(
+        rows
+    )  # each: a nomination, nominee, edition, programme, category, ceremony
+    for model in ["organization", "program", "category", "edition", "nominee", "ceremony", "announcement"]:
+        # session, user, count(s), the page with its select_related columns, filters' and date drill-down's.
+        with django_assert_max_num_queries(9):
+            assert admin_client.get(reverse(f"admin:registry_{model}_changelist")).status_code == 200
+
+
+def test_nominee_autocomplete_finds_by_name_for_a_clerk(staff_client):
+    wanted = NomineeFactory(name="Quorlane Example")
+    NomineeFactory(name="Someone Else")
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "registry", "model_name": "nomination", "field_name": "nominee", "term": "quorl"}
+    results = staff_client("clerk").get(url, params).json()["results"]
+    assert [r["id"] for r in results] == [str(wanted.pk)]
 
 
 class TestScale:

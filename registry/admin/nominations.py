@@ -23,6 +23,9 @@ from .spreadsheets import csv_response, xlsx_response
 
 Status = Nomination.Status
 MAX_REPORTED = 20  # refusals listed by name after a bulk action; the rest are counted
+# Each nomination is its own locked transaction: more than this would outlast a request timeout
+# half-way, with the report lost. Filter first, then act in batches.
+MAX_BULK = 5_000
 
 
 def as_id(value: str | None) -> int | None:
@@ -214,6 +217,15 @@ class NominationAdmin(HistoryAdmin):
         return queryset, False
 
     def change_status(self, request, queryset, status: Status) -> None:
+        selected = queryset.count()
+        if selected > MAX_BULK:
+            self.message_user(
+                request,
+                f"{selected:,} nominations selected: act on at most {MAX_BULK:,} at a time (filter first). "
+                "Nothing was changed.",
+                messages.ERROR,
+            )
+            return
         nominations = queryset.select_related("nominee", "category", "edition").order_by("category_id", "pk")
         report = nominations_change_status(nominations=nominations, status=status, by=request.user)
         if report.changed:
