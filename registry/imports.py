@@ -118,10 +118,15 @@ def nominations_import(
         for name in header
         if name not in COLUMNS
     ]
+    report.errors += [
+        RowError(1, name, "This column appears twice.")
+        for name in sorted(set(header))
+        if header.count(name) > 1
+    ]
     if report.errors:
         return report
     with transaction.atomic():
-        plan = _Plan(by=by)
+        plan = _Plan(by=by, lock=not dry_run)
         for number, row in enumerate(progress(rows) if progress else rows, start=2):
             plan.check_row(number, dict(zip(header, row, strict=False)), extra=len(row) > len(header))
         plan.check_against_database()
@@ -142,16 +147,16 @@ def nominations_import(
 class _Plan:
     """The rows checked so far and what writing them would create."""
 
-    def __init__(self, *, by):
+    def __init__(self, *, by, lock: bool):
         self.by = by
         self.errors: list[RowError] = []
         self.skipped: list[int] = []
         self.programs = {program.slug: program for program in Program.objects.all()}
         self.editions = {(e.program_id, e.year): e for e in Edition.objects.all()}
-        # Locked (category first, as in the status service) so max_awards holds against concurrent awarding.
-        self.categories = {
-            (c.program_id, c.slug): c for c in Category.objects.select_for_update().order_by("pk")
-        }
+        # Locked when writing (category first, as in the status service) so max_awards holds
+        # against awards made while the file is checked.
+        categories = Category.objects.select_for_update() if lock else Category.objects.all()
+        self.categories = {(c.program_id, c.slug): c for c in categories.order_by("pk")}
         self.program_names = {program.pk: program.name for program in self.programs.values()}
         self.existing_nominees: dict[str, Nominee] = {}
         self.new_nominees: dict[str, Nominee] = {}

@@ -359,6 +359,17 @@ class TestChangelist:
 
 
 class TestExport:
+    def test_list_links_to_import_for_clerks_and_to_export_with_the_current_filter(self, staff_client):
+        NominationFactory()
+        page = staff_client("clerk").get(CHANGELIST, {"status__exact": "submitted"}).content.decode()
+        assert reverse("admin:registry_nomination_import") in page
+        assert reverse("admin:registry_nomination_export", args=["csv"]) + "?status__exact=submitted" in page
+
+    def test_editor_gets_no_import_link(self, staff_client):
+        page = staff_client("editor").get(CHANGELIST).content.decode()
+        assert reverse("admin:registry_nomination_import") not in page
+        assert reverse("admin:registry_nomination_export", args=["xlsx"]) in page
+
     def test_csv_export_follows_the_filter_and_defuses_formulas(self, admin_client):
         AwardFactory(citation='=HYPERLINK("http://evil.example")', nominee__name="+Plus Example")
         NominationFactory()

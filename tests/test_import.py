@@ -124,6 +124,7 @@ def test_existing_nominee_is_reused(edition):
         (b"\xff\xfe\x00bad", "not UTF-8"),
         (b"program,year\n", "Required column"),
         (b"program,year,category,nominee,colour\n", "Unknown column"),
+        (b"program,year,category,nominee,status,status\n", "appears twice"),
     ],
 )
 def test_unreadable_file_or_header_is_reported_on_row_one(edition, content, message):
