@@ -175,10 +175,12 @@ class NominationAdmin(HistoryAdmin):
         field = form.base_fields.get("status")
         if field is not None and obj is not None:
             # The form class is built afresh per request, so narrowing its field here is safe.
-            field.choices = [(status.value, status.label) for status in self.status_choices(request, obj)]
+            current, *moves = self.status_choices(request, obj)
+            field.choices = [(status.value, status.label) for status in [current, *moves]]
+            allowed = ", ".join(status.label for status in moves)
+            committee = "" if self.has_decide_permission(request) else " Deciding is the awards committee's."
             field.error_messages["invalid_choice"] = (
-                f"From {obj.get_status_display()} you may move only to the statuses listed "
-                "(deciding is the awards committee's)."
+                f"From {current.label} you may move this nomination only to: {allowed}.{committee}"
             )
         return form
 
