@@ -100,7 +100,7 @@ class TestClerk:
         nomination = NominationFactory(status=Status.SHORTLISTED)
         response = client.post(change_url(nomination), nomination_form(nomination, status=Status.AWARDED))
         assert response.status_code == 200
-        errors = str(response.context["adminform"].form.errors)
+        errors = " ".join(response.context["adminform"].form.errors["status"])
         assert "From Shortlisted you may move this nomination only to: Withdrawn." in errors
         assert "Deciding is the awards committee's." in errors
         nomination.refresh_from_db()
