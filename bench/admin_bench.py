@@ -39,6 +39,28 @@ BATCH = 5_000
 RUNS = 7
 TARGET_MS = 300
 FIRST = ["Alder", "Brisk", "Corvin", "Dapple", "Ember", "Fennel", "Gorse", "Heron", "Ivo", "Juniper"]
+CATEGORY_WORDS = [
+    "Lantern",
+    "Harbor",
+    "Meridian",
+    "Keystone",
+    "Beacon",
+    "Compass",
+    "Summit",
+    "Anchor",
+    "Bridge",
+]
+CATEGORY_WORDS += [
+    "Horizon",
+    "Pioneer",
+    "Sentinel",
+    "Vanguard",
+    "Tandem",
+    "Northstar",
+    "Keel",
+    "Waypoint",
+    "Lodestar",
+]
 SYLLABLES = ["quor", "lane", "vex", "mir", "tol", "dash", "ruun", "pell", "zan", "oki", "bram", "sil"]
 STATUSES = Nomination.Status.values
 
@@ -60,10 +82,10 @@ def create_data() -> None:
     )
     categories = {
         program.pk: Category.objects.bulk_create(
-            Category(program=program, name=f"Fictional Category {p}-{c}", slug=f"category-{c}", position=c)
+            Category(program=program, name=f"{CATEGORY_WORDS[c]} Award", slug=f"category-{c}", position=c)
             for c in range(18)
         )
-        for p, program in enumerate(programs)
+        for program in programs
     }
     editions = {
         (program.pk, year): edition
@@ -108,7 +130,8 @@ def create_data() -> None:
     print(f"\n  data created in {time.perf_counter() - started:.0f} s")
 
 
-def measure(client: Client, label: str, url: str) -> tuple[float, int]:
+def measure(client: Client, label: str, url: str) -> float:
+    """Median ms of RUNS requests; also the best run, the SQL time of the last one and its query count."""
     response = client.get(url)  # warm-up (and a check that the page works)
     assert response.status_code == 200, (label, response.status_code)
     timings = []
@@ -118,9 +141,13 @@ def measure(client: Client, label: str, url: str) -> tuple[float, int]:
             client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
     median = statistics.median(timings)
+    sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
     verdict = "ok" if median < TARGET_MS else "SLOW"
-    print(f"{label:<44} {median:8.1f} ms (best {min(timings):6.1f}) {len(queries):4d} queries  {verdict}")
-    return median, len(queries)
+    print(
+        f"{label:<40} {median:7.1f} ms  best {min(timings):6.1f}  sql {sql_ms:5.1f} ms"
+        f"  {len(queries):3d} queries  {verdict}"
+    )
+    return median
 
 
 def main() -> None:
@@ -147,7 +174,7 @@ def main() -> None:
         ("changelist page 2,000", f"{base}?p=2000"),
         (f"search one nominee ({name})", f"{base}?q={name.replace(' ', '+')}"),
         (f"search a surname ({name.split()[1]})", f"{base}?q={name.split()[1]}"),
-        ("search a category name", f"{base}?q={category.name.replace(' ', '+')}"),
+        (f"search a category word ({category.name.split()[0]})", f"{base}?q={category.name.split()[0]}"),
         ("filter status=awarded, year=2021", f"{base}?status__exact=awarded&year=2021"),
         (
             "filter programme + category",
@@ -162,7 +189,7 @@ def main() -> None:
         ("nominees changelist", "/admin/registry/nominee/"),
         ("nominee search", f"/admin/registry/nominee/?q={name.split()[1]}"),
     ]
-    slow = [label for label, url in cases if measure(client, label, url)[0] >= TARGET_MS]
+    slow = [label for label, url in cases if measure(client, label, url) >= TARGET_MS]
     print("all under" if not slow else f"{len(slow)} over", f"{TARGET_MS} ms")
 
 
