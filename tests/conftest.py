@@ -11,7 +11,7 @@ def _fresh_cache():
     cache.clear()
 
 
-# --- Staff roles (issue 6): users in the groups created by migration 0002_roles ------------
+# --- Staff roles (issue 6): users in the groups created by migration 0003_roles ------------
 ROLES = {"clerk": "Nomination clerk", "committee": "Awards committee", "editor": "Editor"}
 
 

@@ -466,11 +466,11 @@ class TestRolesMigration:
         from django.contrib.auth.models import Group, Permission
         from django.db.migrations.loader import MigrationLoader
 
-        roles = import_module("registry.migrations.0002_roles")
+        roles = import_module("registry.migrations.0003_roles")
         clerk = Group.objects.get(name="Nomination clerk")
         before = set(clerk.permissions.all())
         clerk.permissions.add(Permission.objects.get(codename="decide_nomination"))
-        state_apps = MigrationLoader(connection).project_state(("registry", "0002_roles")).apps
+        state_apps = MigrationLoader(connection).project_state(("registry", "0003_roles")).apps
         roles.create_roles(state_apps, None)
         roles.create_roles(state_apps, None)
         assert set(clerk.permissions.all()) == before
