@@ -275,6 +275,16 @@ class TestEditor:
         assert "Internal reasoning" not in page
         assert "the 1 other nomination(s)" in page
 
+    def test_announcement_preview_flags_related_awards_that_will_not_be_public(self, staff_client):
+        announcement = AnnouncementFactory(published_at=None, summary="Results are out.")
+        public = AwardFactory(nominee__name="Public Example")
+        hidden = AwardFactory(nominee__name="Embargoed Example", edition__results_published_at=None)
+        announcement.related_awards.add(public, hidden)
+        page = staff_client("editor").get(change_url(announcement)).content.decode()
+        assert "Results are out." in page
+        assert f"{public}</li>" in page
+        assert f"{hidden} — not public then: it will not be listed" in page
+
     def test_editor_cannot_change_nominations(self, staff_client):
         nomination = NominationFactory(status=Status.SHORTLISTED)
         client = staff_client("editor")
