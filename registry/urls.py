@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from . import views
+from . import calendar, feeds, views
 from .sitemaps import SITEMAPS
 
 
@@ -54,3 +54,13 @@ urlpatterns = [
 ]
 
 # --- Feeds (added by the feeds helper below this line) ---
+urlpatterns += [
+    path("feeds/", feeds.feed_list, name="feed-list"),
+    path("feeds/awards.json", feeds.awards_json, name="awards-feed-json"),
+    path("feeds/awards.rss", feeds.awards_rss, name="awards-feed-rss"),
+    path("feeds/awards.atom", feeds.awards_atom, name="awards-feed-atom"),
+    path("feeds/news.json", feeds.news_json, name="news-feed-json"),
+    path("feeds/news.rss", feeds.news_rss, name="news-feed-rss"),
+    path("feeds/news.atom", feeds.news_atom, name="news-feed-atom"),
+    path("ceremonies.ics", calendar.ceremonies_ics, name="ceremonies-ics"),
+]
