@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from . import structured_data
 from .exports import stream_award_csv
+from .feeds import award_feed_query
 from .filters import AwardFilter
 from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
@@ -100,6 +101,7 @@ def program_detail(request, program):
         or f"{program.name}, conferred by {program.conferred_by.name}: "
         "every edition and category, with their recipients.",
         "breadcrumbs": [(reverse("registry:program-list"), "Programmes"), (None, program.name)],
+        "feed_query": award_feed_query({"program": program.slug}),
     }
     return render(request, "registry/program_detail.html", context)
 
@@ -120,6 +122,7 @@ def category_detail(request, program, category):
             (program.get_absolute_url(), program.name),
             (None, category.name),
         ],
+        "feed_query": award_feed_query({"program": program.slug, "category": category.slug}),
     }
     return render(request, "registry/category_detail.html", context)
 
@@ -147,6 +150,7 @@ def edition_detail(request, program, year):
             (edition.program.get_absolute_url(), edition.program.name),
             (None, str(edition.year)),
         ],
+        "feed_query": award_feed_query({"program": edition.program.slug, "year": str(edition.year)}),
     }
     return render(request, "registry/edition_detail.html", context)
 
@@ -229,6 +233,7 @@ def award_list(request):
         "awards": in_order(page.object_list),
         "query": query.urlencode(),
         "more_filters_open": any(request.GET.get(name) for name in ADVANCED_FILTERS),
+        "feed_query": award_feed_query(request.GET),
         "csv_url": reverse("registry:award-csv") + (f"?{query.urlencode()}" if query else ""),
         **AWARD_LIST_PAGE,
     }
