@@ -69,7 +69,10 @@ def home(request):
         "latest_awards": in_order(latest_ids.values_list("pk", flat=True)[:8]),
         "announcements": published_announcements()[:4],
         "upcoming_ceremonies": Ceremony.objects.public().upcoming().select_related("edition__program")[:4],
-        "programs": public_programs(),
+        # Each programme with its latest published years: home → edition → award in two clicks.
+        "editions": Edition.objects.published()
+        .select_related("program")
+        .order_by("program__name", "program", "-year"),
         "title": "Award programmes and their recipients",
     }
     return render(request, "registry/home.html", context)

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
@@ -158,6 +159,18 @@ class TestSeedAward:
     def test_news_page_links_its_public_awards(self, client, seed):
         page = client.get("/news/interpol-mexico-award/").content.decode()
         assert seed.get_absolute_url() in page
+
+
+def test_demo_seed_award_is_two_clicks_from_home_and_found_by_search(client):
+    call_command("load_demo", verbosity=0)
+    award_url = "/programs/ero-annual-awards/2021/exemplary-law-enforcement-partnership-award/"
+    home = client.get("/").content.decode()
+    assert 'href="/programs/ero-annual-awards/2021/"' in home
+    assert f'href="{award_url}"' in client.get("/programs/ero-annual-awards/2021/").content.decode()
+    award_page = client.get(award_url).content.decode()
+    assert "Jorge Dominguez Martinez Vertiz" in award_page
+    for query in ("interpol", "dominguez"):
+        assert f'href="{award_url}"' in client.get("/awards/", {"q": query}).content.decode(), query
 
 
 class TestListPages:
@@ -331,7 +344,7 @@ def build_rows(n):
 
 # page → most queries it may run, whatever the number of rows (one-line reason each).
 QUERY_BOUNDS = {
-    "/": 5,  # latest awards, announcements, upcoming ceremonies, programmes (+ session-free)
+    "/": 5,  # latest award ids, their rows, news, upcoming ceremonies, published editions
     "/programs/": 1,  # programmes with their counts as subqueries
     "/programs/big/": 3,  # programme, editions, categories
     "/programs/big/2000/": 4,  # edition, awards, ceremonies, announcements
