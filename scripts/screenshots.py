@@ -1,8 +1,8 @@
 """Screenshots of the public pages in headless Chromium (Debian's `chromium` package).
 
-`make screenshots` runs this: a throwaway SQLite database with the demo data (or, where
-`load_demo` does not exist yet, a small fictional sample), the development server on a free
-port, then one PNG per page at 1280 px and 390 px wide in artifacts/screenshots/.
+`make screenshots` runs this: a throwaway SQLite database with the demo data (`load_demo`),
+the development server on a free port, then one PNG per page at 1280 px and 390 px wide in
+artifacts/screenshots/ (ignored by git).
 """
 
 import os
@@ -27,16 +27,10 @@ def free_port() -> int:
 
 
 def fill_database():
-    from django.core.management import call_command, get_commands
+    from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    if "load_demo" in get_commands():
-        call_command("load_demo", verbosity=0)
-    else:
-        sys.path.insert(0, str(ROOT))
-        from scripts.sample_data import create_sample
-
-        create_sample()
+    call_command("load_demo", verbosity=0)
 
 
 def page_urls() -> dict[str, str]:
