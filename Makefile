@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check superuser demo clean
+.PHONY: run test lint format migrations-check superuser demo clean bench-admin
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,15 @@ demo: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# --- Screenshots of the public pages (needs Debian's chromium: apt-get install -y chromium) ---
+.PHONY: screenshots
+screenshots: $(STAMP) ## PNGs of the main pages at 1280 px and 390 px in artifacts/screenshots/
+	$(BIN)/python scripts/screenshots.py
+
+# --- Staff admin (issue 6) ---------------------------------------------------------------
+BENCH_ADMIN_DB ?= awards_staff_bench
+bench-admin: $(STAMP) ## Admin speed at 500,000 nominations (PostgreSQL; see docs/performance.md)
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_ADMIN_DB)'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE $(BENCH_ADMIN_DB)"
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_ADMIN_DB) $(BIN)/python bench/admin_bench.py
