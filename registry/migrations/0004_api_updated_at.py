@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0002_search'),
+        ('registry', '0003_roles'),
     ]
 
     operations = [
