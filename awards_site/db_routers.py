@@ -12,7 +12,7 @@ from django.conf import settings
 PRIMARY = "default"
 REPLICA = "replica"
 
-_reads_from_replica: contextvars.ContextVar[bool] = contextvars.ContextVar("reads_from_replica", default=False)
+_reads_from_replica = contextvars.ContextVar("reads_from_replica", default=False)
 
 
 class ReplicaRouter:
@@ -37,8 +37,8 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        public_read = request.method in {"GET", "HEAD"} and not request.path.startswith(f"/{settings.ADMIN_URL}")
-        token = _reads_from_replica.set(public_read)
+        admin = request.path.startswith(f"/{settings.ADMIN_URL}")
+        token = _reads_from_replica.set(request.method in {"GET", "HEAD"} and not admin)
         try:
             return self.get_response(request)
         finally:

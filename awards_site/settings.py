@@ -136,23 +136,22 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["awards_site.db_routers.ReplicaRouter"]
 
+
 # Cache: Redis when REDIS_URL is set, process-local memory otherwise. A Redis outage must not
 # take the site down: errors are logged (logger "awards_site.cache") and count as cache misses,
 # and short socket timeouts keep an unreachable Redis from stalling workers.
+def redis_cache(url: str) -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "awards",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "awards",
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
-            },
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
@@ -219,13 +218,13 @@ SITE_NAME = os.environ.get("SITE_NAME", "Awards Registry")
 # A non-guessable admin path keeps the login form out of drive-by scans (axes still guards it).
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
 if not re.fullmatch(r"([A-Za-z0-9_-]+/)+", ADMIN_URL):
-    raise ImproperlyConfigured(f"ADMIN_URL must look like 'staff-area/' (no leading slash), got {ADMIN_URL!r}")
+    raise ImproperlyConfigured(f"ADMIN_URL must look like 'staff-area/' (no leading /), got {ADMIN_URL!r}")
 
 # HTTPS. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https,
 # and only if that proxy always overwrites the header (otherwise clients could forge it).
 _proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
 if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
-    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER,value', e.g. HTTP_X_FORWARDED_PROTO,https")
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER,value': HTTP_X_FORWARDED_PROTO,https")
 SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe the app over plain HTTP
