@@ -314,3 +314,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+# Restoring a dumpdata backup: run loaddata with SIMPLE_HISTORY_ENABLED=0, because the dump
+# already holds the change history and loading many-to-many rows would log extra entries.
+SIMPLE_HISTORY_ENABLED = env_bool("SIMPLE_HISTORY_ENABLED", True)

@@ -50,9 +50,66 @@ Status = Nomination.Status
 SAME_SLOT_STATUSES = [Status.NOT_SELECTED, Status.NOT_SELECTED, Status.WITHDRAWN]
 EMBARGOED_STATUSES = [Status.AWARDED, Status.SHORTLISTED, Status.IN_REVIEW, Status.SUBMITTED]
 
-SYLLABLES = "zor vel qui mba lux tan dri oth ka rel spo wen fli gar nim bex ol yu tre vash pim cor".split()
-WORDS = "Vigilance Clarity Resolve Harbour Lantern Meridian Quartz Summit Willow Beacon Ember Tidal".split()
-COUNTRIES = "GB FR DE MX CA US BR IN JP ZA NG AU NZ ES IT NL SE KE AR PH".split()
+SYLLABLES = [
+    "zor",
+    "vel",
+    "qui",
+    "mba",
+    "lux",
+    "tan",
+    "dri",
+    "oth",
+    "ka",
+    "rel",
+    "spo",
+    "wen",
+    "fli",
+    "gar",
+    "nim",
+    "bex",
+    "ol",
+    "yu",
+    "tre",
+    "vash",
+    "pim",
+    "cor",
+]
+WORDS = [
+    "Vigilance",
+    "Clarity",
+    "Resolve",
+    "Harbour",
+    "Lantern",
+    "Meridian",
+    "Quartz",
+    "Summit",
+    "Willow",
+    "Beacon",
+    "Ember",
+    "Tidal",
+]
+COUNTRIES = [
+    "GB",
+    "FR",
+    "DE",
+    "MX",
+    "CA",
+    "US",
+    "BR",
+    "IN",
+    "JP",
+    "ZA",
+    "NG",
+    "AU",
+    "NZ",
+    "ES",
+    "IT",
+    "NL",
+    "SE",
+    "KE",
+    "AR",
+    "PH",
+]
 ACHIEVEMENTS = [
     "synthetic case files reviewed",
     "imaginary partnerships formed",
