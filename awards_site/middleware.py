@@ -8,6 +8,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -32,13 +33,18 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _PLAIN_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id
-        token = request_id_var.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id_var.reset(token)
+        # Cleared by request_finished, not here: Django logs 4xx/5xx after the middleware returns.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+def _clear_request_id(**kwargs):
+    request_id_var.set("-")
+
+
+request_finished.connect(_clear_request_id, dispatch_uid="awards_site.clear_request_id")
 
 
 class RequestIdFilter(logging.Filter):
