@@ -10,7 +10,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -226,16 +226,29 @@ class NominationQuerySet(models.QuerySet):
         return self.filter(status=Nomination.Status.AWARDED)
 
     def search(self, text: str):
-        """Every word must appear in the recipient, affiliation, category or citation."""
-        for word in text.split():
-            self = self.filter(
-                Q(nominee__name__icontains=word)
-                | Q(nominee__affiliation__name__icontains=word)
-                | Q(nominee__affiliation__short_name__icontains=word)
-                | Q(category__name__icontains=word)
-                | Q(citation__icontains=word)
+        """Every word of `text` starts a word of the recipient's name, their affiliation's name
+        or acronym, the category's name or the citation; accents and case ignored.
+        PostgreSQL full-text search with GIN indexes, or an equivalent on SQLite (registry/search.py).
+        """
+        from .search import query_words, word_match
+
+        vendor = connections[self.db].vendor
+        queryset = self
+        for word in query_words(text):
+            nominees = Nominee.objects.filter(word_match("name", word, vendor))
+            organizations = Organization.objects.filter(
+                Q(word_match("name", word, vendor)) | Q(word_match("short_name", word, vendor))
             )
-        return self
+            categories = Category.objects.filter(word_match("name", word, vendor))
+            # A subquery, not a condition on the row, so PostgreSQL reads the citation index.
+            citations = Nomination.objects.filter(word_match("citation", word, vendor))
+            queryset = queryset.filter(
+                Q(nominee__in=nominees.values("pk"))
+                | Q(nominee__affiliation__in=organizations.values("pk"))
+                | Q(category__in=categories.values("pk"))
+                | Q(pk__in=citations.values("pk"))
+            )
+        return queryset
 
 
 class NominationStatus(models.TextChoices):

@@ -1,5 +1,342 @@
+"""Public pages (SPEC §5). Every query starts from a visibility-rule QuerySet method, and
+anything that is not public raises the same plain 404 as a page that does not exist."""
+
+from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from . import structured_data
+from .exports import stream_award_csv
+from .filters import AwardFilter
+from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
+
+AWARDS_PER_PAGE = 25
+NEWS_PER_PAGE = 20
+
+
+# --- Querysets: the public rows each page shows, joins included -------------------------------
+
+
+def public_awards():
+    return Nomination.objects.public().select_related("edition__program", "category", "nominee__affiliation")
+
+
+def public_programs():
+    """Programmes with at least one edition whose results are live."""
+    published = Edition.objects.published().filter(program=OuterRef("pk"))
+    return Program.objects.filter(Exists(published)).select_related("conferred_by")
+
+
+def public_award_count(**outer_refs):
+    """Annotation: how many public awards match, e.g. `public_award_count(edition="pk")`."""
+    awards = Nomination.objects.public().filter(**{k: OuterRef(v) for k, v in outer_refs.items()})
+    counted = awards.order_by().values(*outer_refs).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def published_announcements():
+    return Announcement.objects.published()
+
+
+def paginate(request, queryset, per_page):
+    """The requested page; a page number that is not a valid page is a 404."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404("No such page.") from exc
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@require_safe
+def home(request):
+    latest_awards = public_awards().order_by(
+        "-edition__results_published_at", "-edition__year", "category__position", "id"
+    )
+    context = {
+        "latest_awards": latest_awards[:8],
+        "announcements": published_announcements()[:4],
+        "upcoming_ceremonies": Ceremony.objects.public().upcoming().select_related("edition__program")[:4],
+        "programs": public_programs(),
+        "title": "Award programmes and their recipients",
+    }
+    return render(request, "registry/home.html", context)
+
+
+@require_safe
+def program_list(request):
+    programs = public_programs().annotate(award_count=public_award_count(edition__program="pk"))
+    context = {
+        "programs": programs,
+        "title": "Programmes",
+        "description": "Every award programme in the registry, with its editions and categories.",
+        "breadcrumbs": [(None, "Programmes")],
+    }
+    return render(request, "registry/program_list.html", context)
+
+
+@require_safe
+def program_detail(request, program):
+    program = get_object_or_404(public_programs(), slug=program)
+    editions = (
+        Edition.objects.published()
+        .filter(program=program)
+        .select_related("program")
+        .annotate(award_count=public_award_count(edition="pk"))
+    )
+    categories = program.categories.annotate(award_count=public_award_count(category="pk")).filter(
+        Q(is_active=True) | Q(award_count__gt=0)
+    )
+    context = {
+        "program": program,
+        "editions": editions,
+        "categories": categories,
+        "title": program.name,
+        "description": program.description
+        or f"{program.name}, conferred by {program.conferred_by.name}: "
+        "every edition and category, with their recipients.",
+        "breadcrumbs": [(reverse("registry:program-list"), "Programmes"), (None, program.name)],
+    }
+    return render(request, "registry/program_detail.html", context)
+
+
+@require_safe
+def category_detail(request, program, category):
+    program = get_object_or_404(public_programs(), slug=program)
+    category = get_object_or_404(Category.objects.filter(program=program), slug=category)
+    awards = public_awards().filter(category=category).order_by("-edition__year", "nominee__name", "id")
+    context = {
+        "program": program,
+        "category": category,
+        "awards": awards,
+        "title": f"{category.name} — {program.name}",
+        "description": f"Every recipient of the {category.name} ({program.name}), year by year.",
+        "breadcrumbs": [
+            (reverse("registry:program-list"), "Programmes"),
+            (program.get_absolute_url(), program.name),
+            (None, category.name),
+        ],
+    }
+    return render(request, "registry/category_detail.html", context)
+
+
+@require_safe
+def edition_detail(request, program, year):
+    edition = get_object_or_404(
+        Edition.objects.published().select_related("program__conferred_by"), program__slug=program, year=year
+    )
+    awards = (
+        public_awards()
+        .filter(edition=edition)
+        .order_by("category__position", "category__name", "nominee__name", "id")
+    )
+    context = {
+        "edition": edition,
+        "program": edition.program,
+        "awards": awards,
+        "ceremonies": Ceremony.objects.public().filter(edition=edition).order_by("date", "id"),
+        "announcements": published_announcements().filter(edition=edition)[:10],
+        "title": edition.name,
+        "description": f"The recipients of the {edition.name}, category by category, and its ceremonies.",
+        "breadcrumbs": [
+            (reverse("registry:program-list"), "Programmes"),
+            (edition.program.get_absolute_url(), edition.program.name),
+            (None, str(edition.year)),
+        ],
+    }
+    return render(request, "registry/edition_detail.html", context)
+
+
+@require_safe
+def award_detail(request, program, year, category):
+    awards = list(
+        public_awards()
+        .filter(edition__program__slug=program, edition__year=year, category__slug=category)
+        .select_related("presentation__ceremony", "edition__program__conferred_by")
+        .prefetch_related(
+            "achievements",
+            Prefetch("announcements", queryset=published_announcements(), to_attr="public_announcements"),
+        )
+        .order_by("nominee__name", "id")
+    )
+    if not awards:
+        raise Http404("No such award.")
+    first = awards[0]
+    edition, category = first.edition, first.category
+    recipients = ", ".join(award.nominee.name for award in awards)
+    context = {
+        "awards": awards,
+        "edition": edition,
+        "program": edition.program,
+        "category": category,
+        "structured_data": structured_data.award_list(awards, request),
+        "title": f"{edition.year} {category.name} — {recipients}",
+        "description": f"{recipients} received the {edition.year} {category.name} "
+        f"of the {edition.program.name}. {first.citation}",
+        "og_type": "article",
+        "breadcrumbs": [
+            (reverse("registry:program-list"), "Programmes"),
+            (edition.program.get_absolute_url(), edition.program.name),
+            (edition.get_absolute_url(), str(edition.year)),
+            (None, category.name),
+        ],
+    }
+    return render(request, "registry/award_detail.html", context)
+
+
+@require_safe
+def award_list(request):
+    award_filter = AwardFilter(request.GET or None, queryset=public_awards().order_by(*DEFAULT_AWARD_ORDER))
+    if award_filter.is_bound and not award_filter.is_valid():
+        context = {"filter": award_filter, "page_obj": None, "awards": [], **AWARD_LIST_PAGE}
+        return render(request, "registry/award_list.html", context, status=400)
+    page = paginate(request, award_filter.qs, AWARDS_PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": award_filter,
+        "page_obj": page,
+        "awards": page.object_list,
+        "query": query.urlencode(),
+        "csv_url": reverse("registry:award-csv") + (f"?{query.urlencode()}" if query else ""),
+        **AWARD_LIST_PAGE,
+    }
+    return render(request, "registry/award_list.html", context)
+
+
+AWARD_LIST_PAGE = {
+    "title": "Awards",
+    "description": "Browse and search every published award by programme, year, category, country and text.",
+    "breadcrumbs": [(None, "Awards")],
+}
+# Newest first; the primary key makes the order total, so pages never repeat or skip rows.
+DEFAULT_AWARD_ORDER = ("-edition__year", "category__position", "category__name", "nominee__name", "id")
+
+
+@require_safe
+def award_csv(request):
+    award_filter = AwardFilter(
+        request.GET or None, queryset=Nomination.objects.public().order_by(*DEFAULT_AWARD_ORDER)
+    )
+    if award_filter.is_bound and not award_filter.is_valid():
+        return JsonResponse({"errors": award_filter.errors.get_json_data()}, status=400)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    return stream_award_csv(award_filter.qs, filename="awards.csv", base_url=base_url)
+
+
+@require_safe
+def recipient_detail(request, slug):
+    nominee = get_object_or_404(Nominee.objects.recipients().select_related("affiliation"), slug=slug)
+    awards = (
+        public_awards()
+        .filter(nominee=nominee)
+        .select_related("presentation__ceremony")
+        .prefetch_related("achievements")
+        .order_by("-edition__year", "category__position", "id")
+    )
+    awards = list(awards)
+    context = {
+        "nominee": nominee,
+        "awards": awards,
+        "structured_data": structured_data.recipient(nominee, awards, request),
+        "title": nominee.name,
+        "description": f"{nominee.name}"
+        + (f", {nominee.title}" if nominee.title else "")
+        + (f", {nominee.affiliation.name}" if nominee.affiliation else "")
+        + ": "
+        + "; ".join(f"{a.edition.year} {a.category.name}" for a in awards)
+        + ".",
+        "og_type": "profile" if nominee.kind == Nominee.Kind.PERSON else "website",
+        "breadcrumbs": [(reverse("registry:award-list"), "Awards"), (None, nominee.name)],
+    }
+    return render(request, "registry/recipient_detail.html", context)
+
+
+@require_safe
+def ceremony_list(request):
+    ceremonies = Ceremony.objects.public().select_related("edition__program")
+    context = {
+        "upcoming": ceremonies.upcoming(),
+        "past": ceremonies.past(),
+        "title": "Ceremonies",
+        "description": "Upcoming and past award ceremonies: where and when the awards are presented.",
+        "breadcrumbs": [(None, "Ceremonies")],
+    }
+    return render(request, "registry/ceremony_list.html", context)
+
+
+@require_safe
+def ceremony_detail(request, slug):
+    ceremony = get_object_or_404(Ceremony.objects.public().select_related("edition__program"), slug=slug)
+    awards = public_awards().filter(presentation__ceremony=ceremony).select_related("presentation")
+    awards = awards.order_by("category__position", "category__name", "nominee__name", "id")
+    context = {
+        "ceremony": ceremony,
+        "awards": awards,
+        "structured_data": structured_data.ceremony_event(ceremony, request),
+        "title": ceremony.name,
+        "description": f"{ceremony.name}, {ceremony.date:%d %B %Y}"
+        + (f" at {ceremony.venue}" if ceremony.venue else "")
+        + (f", {ceremony.city}" if ceremony.city else "")
+        + ".",
+        "breadcrumbs": [(reverse("registry:ceremony-list"), "Ceremonies"), (None, ceremony.name)],
+    }
+    return render(request, "registry/ceremony_detail.html", context)
+
+
+@require_safe
+def announcement_list(request):
+    page = paginate(request, published_announcements(), NEWS_PER_PAGE)
+    context = {
+        "page_obj": page,
+        "announcements": page.object_list,
+        "title": "News",
+        "description": "Announcements and press releases about award programmes and their results.",
+        "breadcrumbs": [(None, "News")],
+    }
+    return render(request, "registry/announcement_list.html", context)
+
+
+@require_safe
+def announcement_detail(request, slug):
+    announcement = get_object_or_404(
+        published_announcements()
+        .select_related("edition__program")
+        .prefetch_related(
+            Prefetch(
+                "related_awards",
+                queryset=public_awards().order_by(*DEFAULT_AWARD_ORDER),
+                to_attr="public_awards",
+            )
+        ),
+        slug=slug,
+    )
+    context = {
+        "announcement": announcement,
+        "structured_data": structured_data.news_article(announcement, request),
+        "title": announcement.title,
+        "description": announcement.summary or announcement.title,
+        "og_type": "article",
+        "breadcrumbs": [(reverse("registry:announcement-list"), "News"), (None, announcement.title)],
+    }
+    return render(request, "registry/announcement_detail.html", context)
+
+
+# --- Machine endpoints ------------------------------------------------------------------------
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("registry:sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /awards.csv", "", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def healthz(request):

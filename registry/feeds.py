@@ -1,0 +1,470 @@
+"""Public feeds (SPEC §7): JSON Feed 1.1, RSS and Atom of published awards and announcements.
+
+Every item comes from a visibility-rule QuerySet method. Every endpoint answers conditional GETs
+from `registry.conditional` (so a 304 never runs the list query), allows any origin, and turns bad
+filters into a 400 JSON body naming the fields. Links are absolute on the requesting host.
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import wraps
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef, Q
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from .api.serializers import AwardSerializer
+from .conditional import announcements_validators, awards_validators, conditional, last_edit
+from .filters import AwardFilter
+from .models import Announcement, Nomination, Program
+
+ITEMS_PER_PAGE = 50
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
+AWARD_PUBLISHED = "edition__results_published_at"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
+
+
+class AwardFeedFilter(AwardFilter):
+    """The award filters a feed takes (SPEC §7); other query parameters are ignored."""
+
+    FEED_FILTERS = ("program", "category", "country", "year")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters = {name: self.filters[name] for name in self.FEED_FILTERS}
+
+
+class Position(NamedTuple):
+    """Where a page ends in newest-first order; `before=<µs since 1970>-<pk>` in a next_url."""
+
+    published_at: datetime.datetime
+    pk: int
+
+    def __str__(self):
+        return f"{(self.published_at - EPOCH) // MICROSECOND}-{self.pk}"
+
+
+class CursorForm(forms.Form):
+    # At most 16 digits of microseconds (year 2286) and 18 of pk: never overflows.
+    before = forms.RegexField(
+        r"^[0-9]{1,16}-[0-9]{1,18}$",
+        required=False,
+        error_messages={"invalid": "Not a feed position: follow the next_url of the previous document."},
+    )
+
+    def clean_before(self):
+        value = self.cleaned_data["before"]
+        if not value:
+            return None
+        microseconds, pk = value.split("-")
+        return Position(EPOCH + int(microseconds) * MICROSECOND, int(pk))
+
+
+def _with_cors(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def feed_endpoint(validators_for, filterset_class=None, paginated=False):
+    """Wrap a feed view: GET/HEAD only, 400 on bad parameters, conditional GET, open CORS.
+
+    The view receives the validated filterset as `filterset` when `filterset_class` is given,
+    and the `Position` its page starts after as `before` when `paginated`.
+    """
+
+    def decorator(view):
+        conditional_view = conditional(validators_for)(view)
+
+        @require_safe
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            errors = {}
+            if filterset_class is not None:
+                filterset = filterset_class(request.GET, queryset=Nomination.objects.public())
+                if not filterset.is_valid():
+                    errors.update(filterset.errors)
+                kwargs["filterset"] = filterset
+            if paginated:
+                form = CursorForm(request.GET)
+                if not form.is_valid():
+                    errors.update(form.errors)
+                kwargs["before"] = form.cleaned_data.get("before")
+            if errors:
+                return _with_cors(JsonResponse(errors, status=400))
+            return _with_cors(conditional_view(request, *args, **kwargs))
+
+        return wrapper
+
+    return decorator
+
+
+# --- What an item says, shared by the JSON, RSS and Atom feeds --------------------------------
+
+
+def newest_first(queryset, published_field: str, before: Position | None = None, limit: int = ITEMS_PER_PAGE):
+    """Up to `limit` rows published before `before`, newest first.
+
+    Keyset pagination: the last page costs what the first does, and a row published while a
+    reader walks the chain neither repeats nor hides an item.
+    """
+    if before is not None:
+        moment = before.published_at
+        queryset = queryset.filter(
+            Q(**{f"{published_field}__lt": moment}) | Q(**{published_field: moment, "pk__lt": before.pk})
+        )
+    return queryset.order_by(f"-{published_field}", "-pk")[:limit]
+
+
+def award_rows(queryset, before: Position | None = None, limit: int = ITEMS_PER_PAGE) -> list[Nomination]:
+    """A page of public awards from `queryset`, newest first, with everything an item shows.
+
+    The page's keys come from narrow rows; only those rows are then joined to their details
+    (sorting 100,000 fully joined rows to keep 50 is what makes a feed slow).
+    """
+    keys = list(newest_first(queryset.values_list("pk", flat=True), AWARD_PUBLISHED, before, limit))
+    details = (
+        Nomination.objects.public()
+        .select_related("edition__program", "category", "nominee__affiliation", "presentation__ceremony")
+        .prefetch_related("achievements")
+        .in_bulk(keys)
+    )
+    return [details[pk] for pk in keys if pk in details]
+
+
+def public_announcements():
+    """Published announcements, newest first, with `edited_at`: their last save (from their history)."""
+    return Announcement.objects.published().annotate(edited_at=last_edit(Announcement))
+
+
+def announcement_modified(announcement: Announcement) -> datetime.datetime:
+    return max(t for t in (announcement.published_at, announcement.edited_at) if t is not None)
+
+
+def item_id(obj) -> str:
+    # Primary keys are never reused (PostgreSQL sequences, SQLite AUTOINCREMENT) and survive
+    # edits of names and slugs, unlike page URLs.
+    return f"urn:awards-registry:{obj._meta.model_name}:{obj.pk}"
+
+
+def award_title(award: Nomination) -> str:
+    return f"{award.nominee.name} receives the {award.edition.year} {award.category.name}"
+
+
+def award_summary(award: Nomination) -> str:
+    nominee = award.nominee
+    who = ", ".join(part for part in (nominee.title, getattr(nominee.affiliation, "name", "")) if part)
+    recipient = f"{nominee.name} ({who})" if who else nominee.name
+    edition = award.edition
+    return f"{recipient} receives the {edition.year} {award.category.name} of the {edition.program.name}."
+
+
+def _presented_by(award: Nomination) -> str:
+    """ "<ceremony>, <date>, <venue>, <city>. Presented by <name>, <title>." """
+    presentation = getattr(award, "presentation", None)
+    if presentation is None:
+        return ""
+    ceremony = presentation.ceremony
+    where = [ceremony.name, f"{ceremony.date:%Y-%m-%d}", ceremony.venue, ceremony.city]
+    presenter = ", ".join(p for p in (presentation.presenter_name, presentation.presenter_title) if p)
+    text = ", ".join(p for p in where if p) + "."
+    return f"{text} Presented by {presenter}." if presenter else text
+
+
+def award_text(award: Nomination) -> str:
+    parts = [award_summary(award), award.citation]
+    parts += [str(achievement) for achievement in award.achievements.all()]
+    parts.append(_presented_by(award))
+    return "\n\n".join(part for part in parts if part)
+
+
+def paragraphs(text: str) -> str:
+    """Plain text as escaped HTML paragraphs."""
+    return mark_safe(linebreaks(text, autoescape=True))  # safe: linebreaks escaped the text
+
+
+def award_html(award: Nomination) -> str:
+    """The item's HTML: every value escaped."""
+    achievements = format_html_join("", "<li>{}</li>", ((str(a),) for a in award.achievements.all()))
+    presented_by = _presented_by(award)
+    return format_html(
+        "<p>{}</p>{}{}{}",
+        award_summary(award),
+        paragraphs(award.citation),
+        format_html("<ul>{}</ul>", achievements) if achievements else "",
+        format_html("<p>{}</p>", presented_by) if presented_by else "",
+    )
+
+
+def award_tags(award: Nomination) -> list[str]:
+    tags = [
+        award.edition.program.name,
+        award.category.name,
+        str(award.edition.year),
+        award.nominee.country.name,
+    ]
+    return [tag for tag in tags if tag]
+
+
+def award_modified(award: Nomination) -> datetime.datetime:
+    # An edit made before publication is not news: the item changed when it went live.
+    return max(award.updated_at, award.edition.results_published_at)
+
+
+def announcement_html(announcement: Announcement) -> str:
+    return paragraphs(announcement.body or announcement.summary)
+
+
+# --- JSON Feed 1.1 -----------------------------------------------------------------------------
+
+
+def rfc3339(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _feed_url(request: HttpRequest, before: Position | None = None) -> str:
+    query = request.GET.copy()
+    query.pop("before", None)
+    if before is not None:
+        query["before"] = str(before)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
+def award_feed_query(params) -> str:
+    """The feed filters among `params` (a QueryDict) as a query string, e.g. for a page's feed links."""
+    return urlencode({name: params[name] for name in AwardFeedFilter.FEED_FILTERS if params.get(name)})
+
+
+def _with_filters(path: str, filterset: AwardFeedFilter) -> str:
+    """A page URL carrying the feed's filters, e.g. `/awards/?program=…`, so it shows the same awards."""
+    query = award_feed_query(filterset.data)
+    return f"{path}?{query}" if query else path
+
+
+def json_feed(request: HttpRequest, rows, *, published, title, description, home_page_url, to_items):
+    """One document of a JSON Feed 1.1; `next_url` links the next while there is one.
+
+    `rows`: up to ITEMS_PER_PAGE + 1 rows, newest first (the extra one says there is more);
+    `published(row)`: its publication time, which with its pk marks where the next document starts.
+    """
+    rows = list(rows)
+    feed = {
+        "version": JSON_FEED_VERSION,
+        "title": f"{settings.SITE_NAME}: {title}",
+        "home_page_url": request.build_absolute_uri(home_page_url),
+        "feed_url": _feed_url(request),  # the feed's identity: its first page
+        "description": description,
+        "icon": request.build_absolute_uri(static("feeds/icon.png")),
+        "favicon": request.build_absolute_uri(static("feeds/favicon.png")),
+        "language": "en",
+        "authors": [{"name": settings.SITE_NAME, "url": request.build_absolute_uri("/")}],
+        "items": to_items(request, rows[:ITEMS_PER_PAGE]),
+    }
+    if len(rows) > ITEMS_PER_PAGE:
+        last = rows[ITEMS_PER_PAGE - 1]
+        feed["next_url"] = _feed_url(request, before=Position(published(last), last.pk))
+    return JsonResponse(feed, content_type=JSON_FEED_CONTENT_TYPE)
+
+
+def award_items(request: HttpRequest, awards: list[Nomination]) -> list[dict]:
+    # One serializer for the page: DRF builds the fields once, not once per award.
+    structured = AwardSerializer(awards, many=True, context={"request": request}).data
+    about = request.build_absolute_uri(reverse("registry:feed-list"))
+    return [
+        award_item(request, award, {"about": about, **data})
+        for award, data in zip(awards, structured, strict=True)
+    ]
+
+
+def award_item(request: HttpRequest, award: Nomination, structured: dict) -> dict:
+    return {
+        "id": item_id(award),
+        "url": request.build_absolute_uri(award.get_absolute_url()),
+        "title": award_title(award),
+        "content_text": award_text(award),
+        "content_html": award_html(award),
+        "summary": award_summary(award),
+        "date_published": rfc3339(award.edition.results_published_at),
+        "date_modified": rfc3339(award_modified(award)),
+        "tags": award_tags(award),
+        "_awards": structured,
+    }
+
+
+def announcement_items(request: HttpRequest, announcements: list[Announcement]) -> list[dict]:
+    return [announcement_item(request, announcement) for announcement in announcements]
+
+
+def announcement_item(request: HttpRequest, announcement: Announcement) -> dict:
+    item = {
+        "id": item_id(announcement),
+        "url": request.build_absolute_uri(announcement.get_absolute_url()),
+        "title": announcement.title,
+        "content_text": announcement.body or announcement.summary,
+        "content_html": announcement_html(announcement),
+        "summary": announcement.summary,
+        "date_published": rfc3339(announcement.published_at),
+        "date_modified": rfc3339(announcement_modified(announcement)),
+    }
+    if announcement.source_url:
+        item["external_url"] = announcement.source_url
+    return item
+
+
+@feed_endpoint(awards_validators, AwardFeedFilter, paginated=True)
+def awards_json(request, filterset, before):
+    return json_feed(
+        request,
+        award_rows(filterset.qs, before, ITEMS_PER_PAGE + 1),
+        published=lambda award: award.edition.results_published_at,
+        title="Awards",
+        description="Published awards, newest first, with the structured award in `_awards`.",
+        home_page_url=_with_filters(reverse("registry:award-list"), filterset),
+        to_items=award_items,
+    )
+
+
+@feed_endpoint(announcements_validators, paginated=True)
+def news_json(request, before):
+    return json_feed(
+        request,
+        newest_first(public_announcements(), "published_at", before, ITEMS_PER_PAGE + 1),
+        published=lambda announcement: announcement.published_at,
+        title="News",
+        description="Published announcements and press releases, newest first.",
+        home_page_url=reverse("registry:announcement-list"),
+        to_items=announcement_items,
+    )
+
+
+# --- RSS 2.0 and Atom 1.0 (Django's syndication framework) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedRequest:
+    request: HttpRequest
+    filterset: AwardFeedFilter | None = None
+
+
+class RegistryFeed(Feed):
+    """Shared settings; `get_object` hands the request (and its filters) to the other methods."""
+
+    language = "en"
+    item_guid_is_permalink = False
+
+    def get_object(self, request, filterset=None):
+        return FeedRequest(request, filterset)
+
+    def feed_url(self, obj):
+        return obj.request.get_full_path()
+
+    def feed_guid(self, obj):
+        # Atom's feed id: one per filtered feed, not the shared home page link.
+        return obj.request.build_absolute_uri()
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def item_guid(self, item):
+        return item_id(item)
+
+
+class AwardsRssFeed(RegistryFeed):
+    description = "Published awards, newest first."
+
+    def title(self):
+        return f"{settings.SITE_NAME}: Awards"
+
+    def link(self, obj):
+        return _with_filters(reverse("registry:award-list"), obj.filterset)
+
+    def items(self, obj):
+        return award_rows(obj.filterset.qs)
+
+    def item_title(self, award):
+        return award_title(award)
+
+    def item_description(self, award):
+        return award_html(award)
+
+    def item_pubdate(self, award):
+        return award.edition.results_published_at
+
+    def item_updateddate(self, award):
+        return award_modified(award)
+
+    def item_categories(self, award):
+        return award_tags(award)
+
+
+class AwardsAtomFeed(AwardsRssFeed):
+    feed_type = Atom1Feed
+    subtitle = AwardsRssFeed.description
+
+
+class NewsRssFeed(RegistryFeed):
+    feed_type = Rss201rev2Feed
+    description = "Published announcements and press releases, newest first."
+
+    def title(self):
+        return f"{settings.SITE_NAME}: News"
+
+    def link(self):
+        return reverse("registry:announcement-list")
+
+    def items(self, obj):
+        return newest_first(public_announcements(), "published_at")
+
+    def item_title(self, announcement):
+        return announcement.title
+
+    def item_description(self, announcement):
+        return announcement.summary or announcement_html(announcement)
+
+    def item_pubdate(self, announcement):
+        return announcement.published_at
+
+    def item_updateddate(self, announcement):
+        return announcement_modified(announcement)
+
+
+class NewsAtomFeed(NewsRssFeed):
+    feed_type = Atom1Feed
+    subtitle = NewsRssFeed.description
+
+
+awards_rss = feed_endpoint(awards_validators, AwardFeedFilter)(AwardsRssFeed())
+awards_atom = feed_endpoint(awards_validators, AwardFeedFilter)(AwardsAtomFeed())
+news_rss = feed_endpoint(announcements_validators)(NewsRssFeed())
+news_atom = feed_endpoint(announcements_validators)(NewsAtomFeed())
+
+
+# --- The /feeds/ page --------------------------------------------------------------------------
+
+
+@require_safe
+def feed_list(request):
+    """Every feed with what it holds, and the awards feeds of each programme with public awards."""
+    programs = Program.objects.filter(
+        Exists(Nomination.objects.public().filter(edition__program=OuterRef("pk")))
+    )
+    context = {
+        "programs": programs.order_by("name", "id"),
+        "title": "Feeds and calendar",
+        "description": "Follow published awards and news as JSON Feed, RSS or Atom, "
+        "and award ceremonies as an iCalendar.",
+        "breadcrumbs": [(None, "Feeds")],
+    }
+    return render(request, "registry/feed_list.html", context)

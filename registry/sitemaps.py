@@ -1,0 +1,112 @@
+"""`/sitemap.xml`: an index of one sitemap per section, public URLs only (the visibility-rule
+QuerySet methods), absolute on the request's own host (no Sites framework, so never example.com).
+Sections page at 5,000 URLs, so 100,000 awards stay a handful of small, fast files."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
+
+from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
+
+
+class RegistrySitemap(Sitemap):
+    limit = 5000
+
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every item; the index needs no dates.
+        return None
+
+
+class PageSitemap(RegistrySitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return [
+            "registry:home",
+            "registry:program-list",
+            "registry:award-list",
+            "registry:ceremony-list",
+            "registry:announcement-list",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class ProgramSitemap(RegistrySitemap):
+    def items(self):
+        published = Edition.objects.published().filter(program=OuterRef("pk"))
+        return Program.objects.filter(Exists(published)).only("slug").order_by("slug")
+
+
+class EditionSitemap(RegistrySitemap):
+    def items(self):
+        return Edition.objects.published().select_related("program").order_by("program__slug", "year")
+
+    def lastmod(self, edition):
+        return edition.results_published_at
+
+
+class CategorySitemap(RegistrySitemap):
+    """Category history pages that list at least one public award."""
+
+    def items(self):
+        public = Nomination.objects.public().filter(category=OuterRef("pk"))
+        return (
+            Category.objects.filter(Exists(public))
+            .select_related("program")
+            .order_by("program__slug", "slug")
+        )
+
+
+class AwardSitemap(RegistrySitemap):
+    """One URL per (edition, category) with a public award: the award pages."""
+
+    def items(self):
+        return (
+            Nomination.objects.public()
+            .values("edition__program__slug", "edition__year", "category__slug")
+            .annotate(lastmod=Max("edition__results_published_at"))
+            .order_by("edition__program__slug", "-edition__year", "category__slug")
+        )
+
+    def location(self, item):
+        kwargs = {
+            "program": item["edition__program__slug"],
+            "year": item["edition__year"],
+            "category": item["category__slug"],
+        }
+        return reverse("registry:award-detail", kwargs=kwargs)
+
+    def lastmod(self, item):
+        return item["lastmod"]
+
+
+class RecipientSitemap(RegistrySitemap):
+    def items(self):
+        return Nominee.objects.recipients().only("slug").order_by("slug")
+
+
+class CeremonySitemap(RegistrySitemap):
+    def items(self):
+        return Ceremony.objects.public().only("slug").order_by("slug")
+
+
+class AnnouncementSitemap(RegistrySitemap):
+    def items(self):
+        return Announcement.objects.published().only("slug", "published_at").order_by("-published_at", "id")
+
+    def lastmod(self, announcement):
+        return announcement.published_at
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "programs": ProgramSitemap,
+    "editions": EditionSitemap,
+    "categories": CategorySitemap,
+    "awards": AwardSitemap,
+    "recipients": RecipientSitemap,
+    "ceremonies": CeremonySitemap,
+    "news": AnnouncementSitemap,
+}

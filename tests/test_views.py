@@ -1,0 +1,502 @@
+"""The public pages (SPEC §5): content, the visibility rule, constant queries, bad input, CSV."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.models import Nomination
+
+from .factories import (
+    AchievementFactory,
+    AnnouncementFactory,
+    AwardFactory,
+    CategoryFactory,
+    CeremonyFactory,
+    EditionFactory,
+    NominationFactory,
+    NomineeFactory,
+    OrganizationFactory,
+    PresentationFactory,
+    ProgramFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+INTERNAL_TEXTS = ["Internal reasoning that must never be public.", "Internal Nominator"]
+
+
+@pytest.fixture
+def seed():
+    """The seed record of SPEC §1, as the demo data stores it."""
+    ero = OrganizationFactory(name="U.S. Immigration and Customs Enforcement", short_name="ERO", country="US")
+    program = ProgramFactory(name="ERO Annual Awards", slug="ero-annual-awards", conferred_by=ero)
+    edition = EditionFactory(
+        program=program,
+        year=2021,
+        results_published_at=datetime.datetime(2022, 9, 28, 12, tzinfo=datetime.UTC),
+    )
+    category = CategoryFactory(
+        program=program,
+        name="Exemplary Law Enforcement Partnership Award",
+        slug="exemplary-law-enforcement-partnership-award",
+    )
+    award = AwardFactory(
+        edition=edition,
+        category=category,
+        nominee__name="Jorge Dominguez Martinez Vertiz",
+        nominee__slug="jorge-dominguez-martinez-vertiz",
+        nominee__title="Director General",
+        nominee__country="MX",
+        nominee__affiliation=OrganizationFactory(name="Interpol Mexico", country="MX"),
+        citation="For leading Interpol Mexico's contributions to the SAFE partnership.",
+    )
+    AchievementFactory(nomination=award, quantity=23100, description="ERO-detained cases vetted", position=1)
+    AchievementFactory(nomination=award, quantity=474, description="fugitive arrests facilitated", position=2)
+    ceremony = CeremonyFactory(
+        edition=edition,
+        name="ERO Mexico City award ceremony",
+        slug="ero-mexico-city-2022",
+        venue="U.S. Embassy in Mexico City",
+        city="Mexico City",
+        country="MX",
+    )
+    PresentationFactory(
+        nomination=award,
+        ceremony=ceremony,
+        presenter_name="William McCafferty",
+        presenter_title="Assistant Attaché for Removal",
+        remarks="An amazing colleague who is working hard to make North America safer.",
+    )
+    news = AnnouncementFactory(
+        title="Interpol Mexico director receives ERO award", slug="interpol-mexico-award"
+    )
+    news.related_awards.add(award)
+    return award
+
+
+def get(client, url, **params):
+    return client.get(url, params)
+
+
+class TestSeedAward:
+    def test_home_links_to_the_award_page(self, client, seed):
+        home = client.get("/")
+        assert seed.get_absolute_url() in home.content.decode()
+
+    def test_home_to_edition_to_award_in_two_clicks(self, client, seed):
+        home = client.get("/").content.decode()
+        edition_url = seed.edition.get_absolute_url()
+        assert edition_url in home or seed.edition.program.get_absolute_url() in home
+        assert seed.get_absolute_url() in client.get(edition_url).content.decode()
+
+    @pytest.mark.parametrize("query", ["interpol", "dominguez", "Domínguez", "INTERPOL mexico"])
+    def test_search_finds_it(self, client, seed, query):
+        AwardFactory(nominee__name="Someone Else")
+        page = client.get("/awards/", {"q": query}).content.decode()
+        assert "Jorge Dominguez Martinez Vertiz" in page
+        assert "Someone Else" not in page
+
+    def test_award_page_shows_the_whole_record(self, client, seed):
+        response = client.get("/programs/ero-annual-awards/2021/exemplary-law-enforcement-partnership-award/")
+        assert response.status_code == 200
+        page = response.content.decode()
+        for text in [
+            "Jorge Dominguez Martinez Vertiz",
+            "Director General",
+            "Interpol Mexico",
+            "Mexico",
+            "23,100",
+            "474",
+            "fugitive arrests facilitated",
+            "U.S. Embassy in Mexico City",
+            "William McCafferty",
+            "make North America safer",
+            "Interpol Mexico director receives ERO award",
+        ]:
+            assert text in page, text
+        for text in INTERNAL_TEXTS:
+            assert text not in page
+
+    def test_award_page_has_one_h1_and_breadcrumbs(self, client, seed):
+        page = client.get(seed.get_absolute_url()).content.decode()
+        assert page.count("<h1") == 1
+        assert 'aria-label="Breadcrumb"' in page
+        assert f'href="{seed.edition.get_absolute_url()}"' in page
+
+    def test_edition_page_groups_awards_by_category_in_category_order(self, client, seed):
+        late = CategoryFactory(program=seed.edition.program, name="Zeta Late Category", position=99)
+        early = CategoryFactory(program=seed.edition.program, name="Alpha Early Category", position=0)
+        seed.category.position = 50
+        seed.category.save()
+        AwardFactory(edition=seed.edition, category=late)
+        AwardFactory(edition=seed.edition, category=early)
+        page = client.get(seed.edition.get_absolute_url()).content.decode()
+        positions = [page.index(name) for name in ["Alpha Early", "Exemplary Law", "Zeta Late"]]
+        assert positions == sorted(positions)
+        assert "ERO Mexico City award ceremony" in page
+
+    def test_category_page_lists_recipients_year_by_year(self, client, seed):
+        later = EditionFactory(program=seed.edition.program, year=2022)
+        AwardFactory(edition=later, category=seed.category, nominee__name="Next Year Recipient")
+        page = client.get(seed.category.get_absolute_url()).content.decode()
+        assert page.index("Next Year Recipient") < page.index("Jorge Dominguez")
+
+    def test_recipient_page_lists_their_public_awards(self, client, seed):
+        page = client.get(seed.nominee.get_absolute_url()).content.decode()
+        assert "2021 Exemplary Law Enforcement Partnership Award" in page
+        assert seed.get_absolute_url() in page
+
+    def test_ceremony_page_lists_awards_presented(self, client, seed):
+        page = client.get("/ceremonies/ero-mexico-city-2022/").content.decode()
+        assert "Jorge Dominguez Martinez Vertiz" in page
+
+    def test_news_page_links_its_public_awards(self, client, seed):
+        page = client.get("/news/interpol-mexico-award/").content.decode()
+        assert seed.get_absolute_url() in page
+
+
+class TestListPages:
+    def test_programme_list_and_detail(self, client, seed):
+        assert "ERO Annual Awards" in client.get("/programs/").content.decode()
+        page = client.get("/programs/ero-annual-awards/").content.decode()
+        assert "2021 ERO Annual Awards" in page
+        assert "Exemplary Law Enforcement Partnership Award" in page
+
+    def test_ceremonies_are_split_into_upcoming_and_past(self, client, seed):
+        CeremonyFactory(
+            edition=seed.edition, name="Future Gala", date=timezone.localdate() + datetime.timedelta(days=30)
+        )
+        page = client.get("/ceremonies/").content.decode()
+        assert page.index("Future Gala") < page.index("Past") < page.index("ERO Mexico City award ceremony")
+
+    def test_news_list_is_newest_first(self, client):
+        now = timezone.now()
+        AnnouncementFactory(title="Older news", published_at=now - datetime.timedelta(days=2))
+        AnnouncementFactory(title="Newer news", published_at=now - datetime.timedelta(days=1))
+        page = client.get("/news/").content.decode()
+        assert page.index("Newer news") < page.index("Older news")
+
+
+class TestAwardBrowser:
+    def test_filters_narrow_the_results(self, client, seed):
+        other = AwardFactory(nominee__country="FR", nominee__name="French Recipient")
+        by_country = client.get("/awards/", {"country": "MX"}).content.decode()
+        assert "Jorge Dominguez" in by_country and "French Recipient" not in by_country
+        by_program = client.get("/awards/", {"program": other.edition.program.slug}).content.decode()
+        assert "French Recipient" in by_program and "Jorge Dominguez" not in by_program
+        by_years = client.get("/awards/", {"year_min": 2021, "year_max": 2021}).content.decode()
+        assert "Jorge Dominguez" in by_years
+
+    def test_invalid_filter_shows_the_error_and_no_results(self, client, seed):
+        response = client.get("/awards/", {"country": "XX"})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "Select a valid choice" in page
+        assert "Jorge Dominguez" not in page
+
+    def test_pages_never_repeat_or_skip_a_row(self, client):
+        program = ProgramFactory()
+        edition = EditionFactory(program=program, year=2020)
+        category = CategoryFactory(program=program)
+        # Same year, category and name: only the tiebreaker orders them.
+        names = [
+            AwardFactory(edition=edition, category=category, nominee__name="Same Name").pk for _ in range(30)
+        ]
+        seen = []
+        for page in (1, 2):
+            response = client.get("/awards/", {"page": page, "ordering": "recipient"})
+            seen += [award.pk for award in response.context["awards"]]
+        assert sorted(seen) == sorted(names)
+
+    def test_out_of_range_page_is_404(self, client, seed):
+        assert client.get("/awards/", {"page": 99}).status_code == 404
+
+
+class TestVisibility:
+    """Anything not public is a 404 indistinguishable from a page that never existed."""
+
+    @pytest.fixture
+    def hidden(self):
+        now = timezone.now()
+        draft = EditionFactory(results_published_at=None)
+        scheduled = EditionFactory(results_published_at=now + datetime.timedelta(days=1))
+        return {
+            "draft_award": AwardFactory(edition=draft),
+            "scheduled_award": AwardFactory(edition=scheduled),
+            "shortlisted": NominationFactory(status=Nomination.Status.SHORTLISTED),
+            "draft_news": AnnouncementFactory(published_at=None),
+            "scheduled_news": AnnouncementFactory(published_at=now + datetime.timedelta(hours=1)),
+            "ceremony": CeremonyFactory(edition=draft),
+        }
+
+    def hidden_urls(self, hidden):
+        # A shortlisted nomination in a published edition: its award and nominee pages only.
+        urls = [hidden["shortlisted"].get_absolute_url(), hidden["shortlisted"].nominee.get_absolute_url()]
+        for key in ("draft_award", "scheduled_award"):
+            nomination = hidden[key]
+            urls += [
+                nomination.get_absolute_url(),
+                nomination.nominee.get_absolute_url(),
+                nomination.edition.get_absolute_url(),
+                nomination.edition.program.get_absolute_url(),
+                nomination.category.get_absolute_url(),
+            ]
+        urls += [hidden["draft_news"].get_absolute_url(), hidden["scheduled_news"].get_absolute_url()]
+        urls.append(hidden["ceremony"].get_absolute_url())
+        return urls
+
+    def test_every_non_public_page_is_a_plain_404(self, client, hidden):
+        for url in self.hidden_urls(hidden):
+            # The same route with a slug that never existed.
+            parts = url.split("/")
+            parts[2] = "zz-never-existed"
+            missing_url = "/".join(parts)
+            missing = client.get(missing_url)
+            response = client.get(url)
+            assert response.status_code == missing.status_code == 404, url
+            assert response.content.decode().replace(url, "") == missing.content.decode().replace(
+                missing_url, ""
+            )
+
+    def test_non_public_rows_appear_on_no_page(self, client, hidden, seed):
+        names = [hidden[key].nominee.name for key in ("draft_award", "scheduled_award", "shortlisted")]
+        titles = [hidden["draft_news"].title, hidden["scheduled_news"].title]
+        urls = ["/", "/programs/", "/awards/", "/ceremonies/", "/news/", "/sitemap.xml", "/awards.csv"]
+        urls += [seed.get_absolute_url(), seed.edition.get_absolute_url(), seed.category.get_absolute_url()]
+        for url in urls:
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            for text in [*names, *titles, hidden["ceremony"].name, *INTERNAL_TEXTS]:
+                assert text not in body.decode(), (url, text)
+
+    def test_scheduled_results_go_live_at_their_time(self, client, time_machine):
+        now = timezone.now()
+        award = AwardFactory(edition__results_published_at=now + datetime.timedelta(hours=1))
+        assert client.get(award.get_absolute_url()).status_code == 404
+        time_machine.move_to(now + datetime.timedelta(hours=2))
+        assert client.get(award.get_absolute_url()).status_code == 200
+
+    def test_unpublished_award_of_a_published_category_is_not_shown(self, client, seed):
+        NominationFactory(
+            edition=seed.edition, category=seed.category, nominee__name="Runner Up", status="not_selected"
+        )
+        assert "Runner Up" not in client.get(seed.get_absolute_url()).content.decode()
+
+    def test_ceremony_announced_ahead_of_results_is_public_without_its_awards(self, client):
+        now = timezone.now()
+        award = AwardFactory(edition__results_published_at=None, nominee__name="Secret Winner")
+        ceremony = CeremonyFactory(edition=award.edition, announced_at=now - datetime.timedelta(days=1))
+        PresentationFactory(nomination=award, ceremony=ceremony)
+        response = client.get(ceremony.get_absolute_url())
+        assert response.status_code == 200
+        assert "Secret Winner" not in response.content.decode()
+        # Its edition is not published: no link to a page that would 404.
+        assert award.edition.get_absolute_url() not in response.content.decode()
+
+
+def build_rows(n):
+    """n of everything each page lists: awards, recipients' awards, ceremonies, news, achievements."""
+    program = ProgramFactory(slug="big")
+    category = CategoryFactory(program=program, slug="cat")
+    edition = EditionFactory(program=program, year=2000)
+    ceremony = CeremonyFactory(edition=edition, slug="gala")
+    news = AnnouncementFactory(slug="big-news", edition=edition)
+    star = NomineeFactory(slug="star", affiliation=OrganizationFactory())
+    for i in range(n):
+        award = AwardFactory(edition=edition, category=category, nominee__affiliation=OrganizationFactory())
+        AchievementFactory.create_batch(2, nomination=award)
+        PresentationFactory(nomination=award, ceremony=ceremony)
+        news.related_awards.add(award)
+        star_award = AwardFactory(
+            edition=EditionFactory(program=program, year=2001 + i), category=category, nominee=star
+        )
+        AchievementFactory(nomination=star_award)
+        CeremonyFactory(edition=star_award.edition)
+        AnnouncementFactory()
+
+
+# page → most queries it may run, whatever the number of rows (one-line reason each).
+QUERY_BOUNDS = {
+    "/": 5,  # latest awards, announcements, upcoming ceremonies, programmes (+ session-free)
+    "/programs/": 1,  # programmes with their counts as subqueries
+    "/programs/big/": 3,  # programme, editions, categories
+    "/programs/big/2000/": 4,  # edition, awards, ceremonies, announcements
+    "/programs/big/categories/cat/": 3,  # programme, category, awards
+    "/programs/big/2000/cat/": 3,  # awards with joins, achievements, announcements
+    "/awards/": 2,  # count, page
+    "/awards/?q=nominee&country=FR&ordering=-year": 2,  # count, page
+    "/awards.csv": 2,  # awards, achievements (per chunk of 2,000)
+    "/recipients/star/": 3,  # recipient, awards, achievements
+    "/ceremonies/": 2,  # upcoming, past
+    "/ceremonies/gala/": 2,  # ceremony, awards
+    "/news/": 2,  # count, page
+    "/news/big-news/": 2,  # announcement, its public awards
+    "/sitemap.xml": 7,  # a count per section with rows in the database (pages are a list)
+    "/sitemap-awards.xml": 2,  # count, page
+    "/sitemap-recipients.xml": 2,  # count, page
+}
+
+
+@pytest.mark.parametrize("rows", [1, 55])
+def test_every_page_runs_a_constant_number_of_queries(client, django_assert_max_num_queries, rows):
+    build_rows(rows)
+    for url, bound in QUERY_BOUNDS.items():
+        with django_assert_max_num_queries(bound, info=url):
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code == 200, url
+
+
+HUGE = "9" * 10_000
+BAD_QUERIES = [
+    {"page": "abc"},
+    {"page": "-1"},
+    {"page": "0"},
+    {"page": "99999999999999999999999"},
+    {"page": "1e3"},
+    {"page": HUGE},
+    {"q": "x" * 10_000},
+    {"q": "inter\x00pol"},
+    {"q": "'; DROP TABLE registry_nomination; --"},
+    {"q": "!!! ::* & | <>"},
+    {"year": "99999999"},
+    {"year": "-5"},
+    {"year": "abc"},
+    {"year_min": "3000", "year_max": "1000"},
+    {"year": HUGE},
+    {"country": "XX"},
+    {"country": "\x00"},
+    {"kind": "alien"},
+    {"program": "not a slug"},
+    {"program": "a\x00b"},
+    {"category": "ünïcode"},
+    {"ordering": "justification"},
+    {"ordering": "-id,year"},
+    {"page": ["1", "2"], "q": ["a", "b"], "year": ["2021", "x"]},
+]
+
+
+def test_bad_query_input_never_gives_a_server_error(client, seed):
+    urls = [
+        "/",
+        "/programs/",
+        "/programs/ero-annual-awards/",
+        "/programs/ero-annual-awards/2021/",
+        "/programs/ero-annual-awards/categories/exemplary-law-enforcement-partnership-award/",
+        seed.get_absolute_url(),
+        "/awards/",
+        "/awards.csv",
+        seed.nominee.get_absolute_url(),
+        "/ceremonies/",
+        "/ceremonies/ero-mexico-city-2022/",
+        "/news/",
+        "/news/interpol-mexico-award/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/healthz",
+    ]
+    for url in urls:
+        for params in BAD_QUERIES:
+            response = client.get(url, params)
+            assert response.status_code < 500, (url, params)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/programs/nope/",
+        "/programs/ero-annual-awards/1999/",
+        "/programs/ero-annual-awards/99999999/",
+        "/programs/ero-annual-awards/2021/nope/",
+        "/programs/ero-annual-awards/categories/nope/",
+        "/programs/ero-annual-awards/-2021/",
+        "/programs/%00/",
+        "/recipients/nope/",
+        "/recipients/a%00b/",
+        "/ceremonies/nope/",
+        "/news/nope/",
+        "/programs/ero-annual-awards/2021/exemplary-law-enforcement-partnership-award%00/",
+    ],
+)
+def test_unknown_or_malformed_paths_are_404(client, seed, url):
+    assert client.get(url).status_code == 404
+
+
+def test_only_get_and_head_are_allowed(client, seed):
+    assert client.post("/awards/").status_code == 405
+    assert client.head(seed.get_absolute_url()).status_code == 200
+
+
+class TestCsvDownload:
+    def read(self, response):
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment" in response["Content-Disposition"]
+        return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
+
+    def test_csv_has_the_filtered_public_awards(self, client, seed):
+        AwardFactory(nominee__country="FR")
+        NominationFactory(nominee__country="MX", status=Nomination.Status.SHORTLISTED)
+        rows = self.read(client.get("/awards.csv", {"country": "MX"}))
+        assert len(rows) == 1
+        row = rows[0]
+        assert row["recipient"] == "Jorge Dominguez Martinez Vertiz"
+        assert row["year"] == "2021"
+        assert row["affiliation"] == "Interpol Mexico"
+        assert row["ceremony_date"] == "2022-09-20"
+        assert row["achievements"] == "23,100 ERO-detained cases vetted; 474 fugitive arrests facilitated"
+        assert row["page_url"] == "http://testserver" + seed.get_absolute_url()
+        assert "justification" not in row
+
+    def test_award_list_links_to_the_csv_of_the_same_filter(self, client, seed):
+        page = client.get("/awards/", {"q": "interpol", "country": "MX", "page": "1"}).content.decode()
+        assert "/awards.csv?q=interpol&amp;country=MX" in page
+
+    @pytest.mark.parametrize(
+        "payload", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+    )
+    def test_spreadsheet_formulas_are_neutralised(self, client, payload):
+        AwardFactory(nominee__name=payload, citation=payload)
+        row = self.read(client.get("/awards.csv"))[0]
+        assert row["recipient"] == "'" + payload
+        assert row["citation"] == "'" + payload
+
+    def test_unicode_survives(self, client):
+        AwardFactory(nominee__name="Jorge Domínguez Martínez Vértiz")
+        assert self.read(client.get("/awards.csv"))[0]["recipient"] == "Jorge Domínguez Martínez Vértiz"
+
+    def test_invalid_filter_is_400(self, client):
+        assert client.get("/awards.csv", {"year": "99999999"}).status_code == 400
+
+
+def test_healthz_reports_the_database(client, monkeypatch):
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr("registry.views.connection.cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+def test_reverse_names_used_by_models_api_and_feeds():
+    assert reverse("registry:home") == "/"
+    assert reverse("registry:program-detail", kwargs={"program": "p"}) == "/programs/p/"
+    assert reverse("registry:edition-detail", kwargs={"program": "p", "year": 2021}) == "/programs/p/2021/"
+    assert (
+        reverse("registry:category-detail", kwargs={"program": "p", "category": "c"})
+        == "/programs/p/categories/c/"
+    )
+    assert reverse("registry:award-detail", kwargs={"program": "p", "year": 2021, "category": "c"}) == (
+        "/programs/p/2021/c/"
+    )
+    assert reverse("registry:award-list") == "/awards/"
+    assert reverse("registry:recipient-detail", kwargs={"slug": "r"}) == "/recipients/r/"
+    assert reverse("registry:ceremony-detail", kwargs={"slug": "c"}) == "/ceremonies/c/"
+    assert reverse("registry:announcement-detail", kwargs={"slug": "n"}) == "/news/n/"
