@@ -81,8 +81,14 @@ def service_unavailable(request) -> HttpResponse:
         )
     else:
         try:
-            # No request context: context processors could reach the session or user tables.
-            html = render_to_string("503.html")
+            # A plain context, not a RequestContext: context processors could query the
+            # session or user tables.
+            context = {
+                "request": request,
+                "title": "Temporarily unavailable",
+                "description": "The Awards Registry is briefly unavailable.",
+            }
+            html = render_to_string("503.html", context)
         except Exception:  # the friendly page must never turn into a 500 itself
             logger.exception("Could not render 503.html")
             html = "<!doctype html><title>Temporarily unavailable</title><h1>Temporarily unavailable</h1>"

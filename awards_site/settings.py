@@ -245,10 +245,14 @@ X_FRAME_OPTIONS = "DENY"
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Content-Security-Policy (django-csp 4): nothing from other origins, no inline script except
-# with the per-response nonce (`{{ request.csp_nonce }}`). The hash admits the one inline
-# <style> of drf-spectacular's Swagger UI page (/api/docs/, served as SpectacularSwaggerSplitView
-# so its init script is a same-origin file); tests/test_security.py checks it still matches.
-SWAGGER_UI_INLINE_STYLE_HASH = "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"
+# with the per-response nonce (`{{ request.csp_nonce }}`). Inline <style> blocks are admitted by
+# hash: the one of drf-spectacular's Swagger UI page (/api/docs/, served as
+# SpectacularSwaggerSplitView so its init script is a same-origin file) and the self-contained
+# templates/500.html. tests/test_security.py fails when a template's inline style has no hash.
+INLINE_STYLE_HASHES = [
+    "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='",  # drf_spectacular/swagger_ui.html
+    "'sha256-8JGKfilGx3v1XL2g62HrZi3hQxFGwjkiqAKgmW0CKfs='",  # templates/500.html
+]
 _media_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "://" in MEDIA_URL else None
 if AWS_STORAGE_BUCKET_NAME and AWS_S3_CUSTOM_DOMAIN:
     _media_origin = f"https://{AWS_S3_CUSTOM_DOMAIN}"
@@ -256,7 +260,7 @@ _csp = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, SWAGGER_UI_INLINE_STYLE_HASH],
+        "style-src": [SELF, *INLINE_STYLE_HASHES],
         "img-src": [SELF, "data:", *([_media_origin] if _media_origin else [])],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -133,6 +133,18 @@ def test_swagger_docs_page_works_under_the_csp(client, monkeypatch):
     assert script["Content-Type"].startswith("application/javascript")
 
 
+@pytest.mark.django_db
+def test_every_inline_style_in_our_templates_is_allowed_and_no_template_runs_inline_script(client):
+    allowed = csp_directives(client.get("/healthz"))["style-src"]
+    for template in (settings.BASE_DIR / "templates").rglob("*.html"):
+        html = template.read_text()
+
+        assert inline_scripts(html) == [], template
+        for style in re.findall(r"<style>(.*?)</style>", html, re.S):
+            digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in allowed, f"{template}: add its <style> hash to INLINE_STYLE_HASHES"
+
+
 # --- Client address behind proxies ------------------------------------------------------------
 
 
