@@ -84,7 +84,7 @@ def run_wrk(base_url: str, urls_file: Path, seconds: int, connections: int) -> d
             f"-c{connections}",
             f"-d{seconds}s",
             "--timeout",
-            "10s",
+            "30s",
             "-s",
             str(ROOT / "bench" / "soak.lua"),
             base_url,
