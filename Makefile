@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check superuser demo clean serve soak
+.PHONY: run test lint format migrations-check superuser demo clean bench-admin serve soak
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,13 @@ demo: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# --- Staff admin (issue 6) ---------------------------------------------------------------
+BENCH_ADMIN_DB ?= awards_staff_bench
+bench-admin: $(STAMP) ## Admin speed at 500,000 nominations (PostgreSQL; see docs/performance.md)
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_ADMIN_DB)'" | grep -q 1 \
+		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE $(BENCH_ADMIN_DB)"
+	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_ADMIN_DB) $(BIN)/python bench/admin_bench.py
 
 # --- Production-like serving and the soak test (docs/deploy.md, docs/operations.md) -----------
 # `make serve`: gunicorn with DEBUG off and hashed, compressed static files from whitenoise, on

@@ -132,6 +132,7 @@ class Edition(models.Model):
 
     class Meta:
         ordering = ["program", "-year", "id"]
+        permissions = [("publish_edition", "Can publish or schedule an edition's results")]
         constraints = [
             models.UniqueConstraint(fields=["program", "year"], name="unique_edition_year_per_program"),
             models.CheckConstraint(
@@ -298,6 +299,7 @@ class Nomination(models.Model):
 
     class Meta:
         ordering = ["id"]
+        permissions = [("decide_nomination", "Can shortlist, award or not select a nomination")]
         constraints = [
             models.UniqueConstraint(
                 fields=["edition", "category", "nominee"],
@@ -469,6 +471,7 @@ class Announcement(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [("publish_announcement", "Can publish or schedule an announcement")]
 
     def __str__(self):
         return self.title

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from awards_site.db_routers import ReplicaRouter, _reads_from_replica
 from registry.models import Nomination, Program
-from tests.factories import NominationFactory
+from tests.factories import AwardFactory, NominationFactory
 
 pytestmark = pytest.mark.usefixtures("replica_router")
 transactional = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -45,12 +45,13 @@ def capture():
 
 
 @transactional
-def test_public_get_requests_read_from_the_replica(capture):
-    NominationFactory()
+@pytest.mark.parametrize("url", ["/awards/", "/api/v1/awards/"])
+def test_public_get_requests_read_from_the_replica(capture, url):
+    award = AwardFactory()
 
-    response, replica, primary = capture(lambda: Client().get("/api/v1/awards/"))
+    response, replica, primary = capture(lambda: Client().get(url))
 
-    assert response.status_code == 200
+    assert award.nominee.name in response.content.decode()
     assert "registry_nomination" in replica
     assert "registry_nomination" not in primary
 

@@ -1,0 +1,254 @@
+"""The staff's whole tool: data entry for every model, roles enforced on the server (SPEC §4).
+
+Nominations (status moves, bulk decisions, import, export) live in `nominations.py`; roles and
+what each may do are described in docs/admin.md.
+"""
+
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Organization, Program
+from ..services import announcement_publish, edition_publish
+from .history import HistoryAdmin
+from .nominations import NominationAdmin
+from .scale import EstimatedCountPaginator, search_words
+
+__all__ = ["NominationAdmin"]
+
+admin.site.site_header = "Awards Registry administration"
+admin.site.site_title = "Awards Registry"
+PREVIEW_LIMIT = 100
+
+
+def publication_state(at: datetime.datetime | None) -> str:
+    """Draft / Scheduled for … / Published …, from a publication time."""
+    if at is None:
+        return "Draft"
+    local = timezone.localtime(at)
+    if at > timezone.now():
+        return f"Scheduled for {local:%Y-%m-%d %H:%M %Z}"
+    return f"Published {local:%Y-%m-%d %H:%M %Z}"
+
+
+@admin.display(description="country", ordering="country")
+def country_name(obj) -> str:
+    # The field's own display looks the code up in ~250 choices per row: 10x slower in long lists.
+    return obj.country.name
+
+
+class PublishingAdmin(HistoryAdmin):
+    """Publication time read-only without the publish permission; actions publish through the service."""
+
+    publish_field: str
+    publish_permission: str
+    publish_service = None  # staticmethod(<noun>_publish)
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(f"registry.{self.publish_permission}")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            readonly.append(self.publish_field)  # a crafted POST of the field is then ignored
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if self.publish_field in form.changed_data:
+            obj._change_reason = publication_state(getattr(obj, self.publish_field))
+        super().save_model(request, obj, form, change)
+
+    def _publish(self, request, queryset, at):
+        done = 0
+        for obj in queryset:
+            try:
+                self.publish_service(**{self.opts.model_name: obj, "at": at, "by": request.user})
+            except (ValidationError, PermissionDenied) as exc:
+                reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{obj}: {reason}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"{done} {self.opts.verbose_name_plural}: {publication_state(at)}.")
+
+    @admin.action(description="Publish selected now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        self._publish(request, queryset, timezone.now())
+
+    @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._publish(request, queryset, None)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", country_name, "website"]
+    list_filter = ["country"]
+    search_fields = ["name", "short_name", "wikidata_id"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class CategoryInline(admin.TabularInline):
+    model = Category
+    fields = ["position", "name", "slug", "max_awards", "is_active"]
+    prepopulated_fields = {"slug": ["name"]}
+    extra = 0
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "conferred_by"]
+    list_select_related = ["conferred_by"]
+    search_fields = ["name", "conferred_by__name", "conferred_by__short_name"]
+    autocomplete_fields = ["conferred_by"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CategoryInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "program", "position", "max_awards", "is_active"]
+    list_filter = ["is_active", "program"]
+    list_select_related = ["program"]
+    search_fields = ["name", "slug", "program__name"]
+    autocomplete_fields = ["program"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Edition)
+class EditionAdmin(PublishingAdmin):
+    publish_field = "results_published_at"
+    publish_permission = "publish_edition"
+    publish_service = staticmethod(edition_publish)
+    list_display = ["name", "program", "year", "state", "nominations_open", "nominations_close"]
+    list_filter = ["program", "year"]
+    list_select_related = ["program"]
+    search_fields = ["name", "program__name", "year"]
+    autocomplete_fields = ["program"]
+    date_hierarchy = "results_published_at"
+    fields = [
+        "program",
+        "year",
+        "name",
+        "nominations_open",
+        "nominations_close",
+        "results_published_at",
+        "state",
+        "public_preview",
+    ]
+    readonly_fields = ["state", "public_preview"]
+    actions = ["publish_now", "unpublish"]
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return publication_state(obj.results_published_at)
+
+    @admin.display(description="What becomes public")
+    def public_preview(self, obj):
+        if obj.pk is None:
+            return "Save the edition first."
+        # The visibility rule makes exactly the awarded nominations public once the results are out.
+        awards = list(
+            Nomination.objects.awarded()
+            .filter(edition=obj)
+            .select_related("nominee", "category")
+            .order_by("category__position", "category__name", "nominee__name")[: PREVIEW_LIMIT + 1]
+        )
+        hidden = Nomination.objects.filter(edition=obj).exclude(status=Nomination.Status.AWARDED).count()
+        intro = format_html(
+            "<p>At publication the public sees these awards (the recipient, category and citation); "
+            "the {} other nomination(s) of this edition, justifications and internal notes stay hidden.</p>",
+            hidden,
+        )
+        if not awards:
+            return intro + format_html(
+                "<p><strong>No award yet</strong>: publishing would show an empty edition.</p>"
+            )
+        rows = format_html_join(
+            "",
+            "<li><strong>{}</strong> — {}: {}</li>",
+            (
+                (a.nominee.name, a.category.name, a.citation or "(no citation)")
+                for a in awards[:PREVIEW_LIMIT]
+            ),
+        )
+        more = format_html("<p>… and more.</p>") if len(awards) > PREVIEW_LIMIT else ""
+        return intro + format_html("<ul>{}</ul>{}", rows, more)
+
+
+@admin.register(Nominee)
+class NomineeAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "title", "affiliation", country_name]
+    list_filter = ["kind", "country"]
+    list_select_related = ["affiliation"]
+    search_fields = ["name", "title", "affiliation__name"]  # searched by get_search_results below
+    search_help_text = "Name, title or affiliation; every word must match."
+    autocomplete_fields = ["affiliation"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+
+    def get_search_results(self, request, queryset, search_term):
+        """Name and title (trigram-indexed on PostgreSQL), or an affiliation found in its own small table."""
+        for word in search_words(search_term):
+            match = Q(name__icontains=word) | Q(title__icontains=word)
+            organizations = Organization.objects.filter(
+                Q(name__icontains=word) | Q(short_name__icontains=word)
+            )
+            affiliations = list(organizations.values_list("pk", flat=True)[:1000])
+            if affiliations:
+                match |= Q(affiliation_id__in=affiliations)
+            queryset = queryset.filter(match)
+        return queryset, False
+
+
+@admin.register(Ceremony)
+class CeremonyAdmin(admin.ModelAdmin):
+    list_display = ["name", "date", "city", country_name, "edition"]
+    list_filter = ["country"]
+    list_select_related = ["edition"]
+    search_fields = ["name", "venue", "city", "edition__name"]
+    autocomplete_fields = ["edition"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "date"
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(PublishingAdmin):
+    publish_field = "published_at"
+    publish_permission = "publish_announcement"
+    publish_service = staticmethod(announcement_publish)
+    list_display = ["title", "state", "edition"]
+    list_select_related = ["edition"]
+    search_fields = ["title", "summary", "body"]
+    autocomplete_fields = ["edition", "related_awards"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_at"
+    readonly_fields = ["state", "public_preview"]
+    actions = ["publish_now", "unpublish"]
+
+    @admin.display(description="State")
+    def state(self, obj):
+        return publication_state(obj.published_at)
+
+    @admin.display(description="What becomes public")
+    def public_preview(self, obj):
+        if obj.pk is None:
+            return "Save the announcement first."
+        at = max(obj.published_at or timezone.now(), timezone.now())
+        related = list(obj.related_awards.select_related("nominee", "category", "edition"))
+        public = set(obj.related_awards.public(now=at).values_list("pk", flat=True))
+        awards = format_html_join(
+            "",
+            "<li>{}{}</li>",
+            ((a, "" if a.pk in public else " — not public then: it will not be listed") for a in related),
+        )
+        return format_html(
+            "<p><strong>{}</strong></p><p>{}</p><p>Related awards shown:</p><ul>{}</ul>",
+            obj.title,
+            obj.summary or "(no summary)",
+            awards or format_html("<li>none</li>"),
+        )

@@ -1,0 +1,322 @@
+"""Nominations in the admin: status moves through the service, bulk decisions, import and export."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from ..imports import COLUMNS, nominations_import_file
+from ..models import Achievement, Category, Edition, Nomination, Nominee, Presentation
+from ..services import (
+    nomination_change_status,
+    nomination_status_permitted,
+    nomination_status_problem,
+    nominations_change_status,
+)
+from .history import HistoryAdmin
+from .scale import EstimatedCountPaginator, search_words
+from .spreadsheets import csv_response, xlsx_response
+
+Status = Nomination.Status
+MAX_REPORTED = 20  # refusals listed by name after a bulk action; the rest are counted
+# Each nomination is its own locked transaction: more than this would outlast a request timeout
+# half-way, with the report lost. Filter first, then act in batches.
+MAX_BULK = 5_000
+
+
+def as_id(value: str | None) -> int | None:
+    """A query-string value as a database id, or None for anything else (never a 500)."""
+    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+
+
+class YearFilter(admin.SimpleListFilter):
+    """Years from the editions table: the default filter would scan every nomination for them."""
+
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Edition.objects.order_by("-year").values_list("year", flat=True).distinct()
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        year = as_id(self.value())
+        if year is None:
+            return queryset
+        # Edition ids, not a join: the count can then use the (status, edition) index alone.
+        return queryset.filter(
+            edition__in=list(Edition.objects.filter(year=year).values_list("pk", flat=True))
+        )
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    """The categories of the programme chosen in the programme filter (hidden until one is)."""
+
+    title = "category"
+    parameter_name = "category"
+    program_parameter = "edition__program__id__exact"
+
+    def lookups(self, request, model_admin):
+        program = request.GET.get(self.program_parameter, "")
+        if not program.isdigit() or len(program) > 18:
+            return []
+        return [
+            (str(pk), name) for pk, name in Category.objects.filter(program=program).values_list("pk", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit() and len(value) <= 18:
+            return queryset.filter(category_id=int(value))
+        return queryset
+
+
+class AchievementInline(admin.TabularInline):
+    model = Achievement
+    fields = ["position", "quantity", "description"]
+    extra = 1
+
+
+class PresentationInline(admin.StackedInline):
+    model = Presentation
+    autocomplete_fields = ["ceremony"]
+    extra = 0
+
+
+class NominationForm(forms.ModelForm):
+    class Meta:
+        model = Nomination
+        fields = ["edition", "category", "nominee", "status", "citation", "justification", "nominated_by"]
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if self.instance.pk and status and status != self.instance.status:
+            problem = nomination_status_problem(nomination=self.instance, status=status)
+            if problem:
+                self.add_error("status", problem)
+        return cleaned
+
+
+def _status_action(status: Status, description: str, permissions: list[str]):
+    @admin.action(description=description, permissions=permissions)
+    def action(modeladmin, request, queryset):
+        modeladmin.change_status(request, queryset, status)
+
+    action.__name__ = f"mark_{status}"
+    return action
+
+
+@admin.register(Nomination)
+class NominationAdmin(HistoryAdmin):
+    form = NominationForm
+    list_display = ["id", "nominee", "category", "edition", "status", "updated_at"]
+    list_display_links = ["id", "nominee"]
+    list_filter = ["status", ("edition__program", admin.RelatedFieldListFilter), CategoryFilter, YearFilter]
+    list_select_related = ["nominee", "category", "edition"]
+    search_fields = ["nominee__name", "category__name"]  # searched by get_search_results below
+    search_help_text = "Nominee name, category name, or a nomination number. Every word must match."
+    autocomplete_fields = ["edition", "category", "nominee"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    fields = [
+        "edition",
+        "category",
+        "nominee",
+        "status",
+        "citation",
+        "justification",
+        "nominated_by",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [AchievementInline, PresentationInline]
+    ordering = ["-id"]
+    # At 500,000 rows counting is the slowest part of a page: no second full count, an estimate
+    # when unfiltered, and 50 rows to render.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
+    change_list_template = "admin/registry/nomination/change_list.html"
+    actions = [
+        _status_action(Status.IN_REVIEW, "Send selected nominations to review", ["change"]),
+        _status_action(Status.SHORTLISTED, "Shortlist selected nominations", ["decide"]),
+        _status_action(Status.AWARDED, "Award selected nominations", ["decide"]),
+        _status_action(Status.NOT_SELECTED, "Mark selected nominations not selected", ["decide"]),
+        _status_action(Status.WITHDRAWN, "Withdraw selected nominations", ["change"]),
+    ]
+
+    def has_decide_permission(self, request):
+        return request.user.has_perm("registry.decide_nomination")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None or not self.status_choices(request, obj)[1:]:
+            readonly.append("status")  # new nominations start as submitted; final states are final
+        return readonly
+
+    def status_choices(self, request, obj) -> list[Status]:
+        """The current status, then every move the rules and this user's role allow."""
+        current = Status(obj.status)
+        moves = [
+            status
+            for status in Status
+            if status in Nomination.TRANSITIONS[current]
+            and nomination_status_permitted(user=request.user, status=status)
+        ]
+        return [current, *moves]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        field = form.base_fields.get("status")
+        if field is not None and obj is not None:
+            # The form class is built afresh per request, so narrowing its field here is safe.
+            current, *moves = self.status_choices(request, obj)
+            field.choices = [(status.value, status.label) for status in [current, *moves]]
+            allowed = ", ".join(status.label for status in moves)
+            committee = "" if self.has_decide_permission(request) else " Deciding is the awards committee's."
+            field.error_messages["invalid_choice"] = (
+                f"From {current.label} you may move this nomination only to: {allowed}.{committee}"
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        if not (change and "status" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        new_status = obj.status
+        obj.status = form.initial["status"]  # the service makes the move, under its locks
+        if form.changed_data != ["status"]:
+            super().save_model(request, obj, form, change)
+        try:
+            nomination_change_status(nomination=obj, status=new_status, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            self.message_user(request, f"The status was not changed: {reason}", messages.ERROR)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word matches a nominee's name, a category's name or a nomination number.
+
+        A side that matches nothing is left out, so a name search is one indexed semi-join on
+        nominees (trigram-indexed on PostgreSQL) rather than an OR that scans every nomination.
+        """
+        for word in search_words(search_term):
+            nominees = Nominee.objects.filter(name__icontains=word)
+            categories = list(Category.objects.filter(name__icontains=word).values_list("pk", flat=True))
+            match = Q(pk__in=[])
+            if nominees.exists():
+                match |= Q(nominee__in=nominees.values("pk"))
+            if categories:
+                match |= Q(category_id__in=categories)
+            if as_id(word) is not None:
+                match |= Q(pk=as_id(word))
+            queryset = queryset.filter(match)
+        return queryset, False
+
+    def change_status(self, request, queryset, status: Status) -> None:
+        selected = queryset.count()
+        if selected > MAX_BULK:
+            self.message_user(
+                request,
+                f"{selected:,} nominations selected: act on at most {MAX_BULK:,} at a time (filter first). "
+                "Nothing was changed.",
+                messages.ERROR,
+            )
+            return
+        nominations = queryset.select_related("nominee", "category", "edition").order_by("category_id", "pk")
+        report = nominations_change_status(nominations=nominations, status=status, by=request.user)
+        if report.changed:
+            self.message_user(
+                request, f"{len(report.changed)} nomination(s) changed to {status.label}.", messages.SUCCESS
+            )
+        if report.unchanged:
+            self.message_user(request, f"{len(report.unchanged)} nomination(s) were already {status.label}.")
+        if report.refused:
+            listed = "; ".join(
+                f"{nomination}: {reason}" for nomination, reason in report.refused[:MAX_REPORTED]
+            )
+            more = len(report.refused) - MAX_REPORTED
+            suffix = f"; and {more} more" if more > 0 else ""
+            self.message_user(
+                request,
+                f"{len(report.refused)} nomination(s) refused, unchanged — {listed}{suffix}.",
+                messages.ERROR,
+            )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(self.import_view), name="registry_nomination_import"),
+            path("export/<slug:fmt>/", wrap(self.export_view), name="registry_nomination_export"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            report = nominations_import_file(
+                file=form.cleaned_data["file"], by=request.user, dry_run=form.cleaned_data["dry_run"]
+            )
+            if report.ok and not report.dry_run:
+                self.message_user(request, report.summary(), messages.SUCCESS)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import nominations from CSV",
+            "form": form,
+            "report": report,
+            "columns": COLUMNS,
+            "errors_shown": report.errors[:200] if report else [],
+        }
+        return TemplateResponse(request, "admin/registry/nomination/import.html", context)
+
+    def export_view(self, request, fmt):
+        """The changelist's current filter and search, every row (not just the page)."""
+        if fmt not in {"csv", "xlsx"}:
+            raise Http404
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("Unknown filter in the query string.")
+        queryset = changelist.queryset.select_related("edition__program", "category", "nominee").order_by(
+            "pk"
+        )
+        rows = (export_row(nomination) for nomination in queryset.iterator(chunk_size=2000))
+        respond = csv_response if fmt == "csv" else xlsx_response
+        return respond(filename=f"nominations.{fmt}", header=COLUMNS, rows=rows)
+
+
+def export_row(nomination: Nomination) -> list:
+    """One nomination in the import columns, so an export can be imported again."""
+    nominee = nomination.nominee
+    return [
+        nomination.edition.program.slug,
+        nomination.edition.year,
+        nomination.category.slug,
+        nominee.slug,
+        nominee.name,
+        nominee.kind,
+        nominee.country.code or "",
+        nominee.title,
+        nomination.status,
+        nomination.citation,
+        nomination.justification,
+        nomination.nominated_by,
+    ]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="UTF-8 CSV with a header row; see the columns below.")
+    dry_run = forms.BooleanField(
+        required=False, initial=True, help_text="Check every row and report, but write nothing."
+    )
