@@ -8,8 +8,9 @@ fictional; names come from a syllable generator, so no real person or body is de
 
 The same seed gives the same data. The big tables are written with COPY on PostgreSQL
 (bulk_create elsewhere), all in one transaction (all or nothing), bypassing model history:
-synthetic rows have no change log. It refuses a database that
-holds anything but synthetic data unless --force, and refuses to generate twice into one.
+synthetic rows have no change log. Table statistics are refreshed (ANALYZE) at the end.
+It refuses a database that holds anything but synthetic data unless --force, and refuses to
+generate twice into one.
 """
 
 import datetime
@@ -165,6 +166,11 @@ class Command(BaseCommand):
                 count = min(AWARDS_PER_PROGRAM, awards - (number - 1) * AWARDS_PER_PROGRAM)
                 self.create_program(number, count, nominees)
                 progress.update(count)
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics: before autovacuum gets round to it, PostgreSQL would plan
+            # for empty tables (a filtered /awards/ page took 14 s at 100,000 awards instead of 0.4 s).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
