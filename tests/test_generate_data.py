@@ -2,10 +2,10 @@
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from registry.models import Announcement, Ceremony, Edition, Nomination, Nominee, Program
-from tests.factories import ProgramFactory
+from tests.factories import CeremonyFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,16 @@ def test_refuses_to_generate_twice_into_one_database():
     with pytest.raises(CommandError, match="already here"):
         generate(awards=5)
     assert Nomination.objects.public().count() == 5
+
+
+def test_a_failure_part_way_leaves_nothing_written():
+    # A real row that happens to own a slug the generator needs: the ceremony insert fails
+    # after affiliations, nominees and the first programme's categories were written.
+    CeremonyFactory(slug="synthetic-benchmark-awards-001-2001-ceremony")
+
+    with pytest.raises(IntegrityError):
+        generate(awards=5, force=True)
+
+    assert not Nominee.objects.filter(slug__startswith="synthetic-").exists()
+    assert not Program.objects.filter(slug__startswith="synthetic-").exists()
+    assert Program.objects.count() == 1
