@@ -44,6 +44,11 @@ demo: $(STAMP)
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
 
+# --- Screenshots of the public pages (needs Debian's chromium: apt-get install -y chromium) ---
+.PHONY: screenshots
+screenshots: $(STAMP) ## PNGs of the main pages at 1280 px and 390 px in artifacts/screenshots/
+	$(BIN)/python scripts/screenshots.py
+
 # --- Staff admin (issue 6) ---------------------------------------------------------------
 BENCH_ADMIN_DB ?= awards_staff_bench
 bench-admin: $(STAMP) ## Admin speed at 500,000 nominations (PostgreSQL; see docs/performance.md)

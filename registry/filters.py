@@ -40,8 +40,12 @@ class AwardFilter(django_filters.FilterSet):
     year_min = YearFilter(field_name="edition__year", lookup_expr="gte", label="From year")
     year_max = YearFilter(field_name="edition__year", lookup_expr="lte", label="To year")
     category = SlugFilter(field_name="category__slug", label="Category")
-    country = django_filters.ChoiceFilter(field_name="nominee__country", choices=countries, label="Country")
-    kind = django_filters.ChoiceFilter(field_name="nominee__kind", choices=Nominee.Kind.choices, label="Kind")
+    country = django_filters.ChoiceFilter(
+        field_name="nominee__country", choices=countries, label="Country", empty_label="Any country"
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="nominee__kind", choices=Nominee.Kind.choices, label="Kind", empty_label="Any kind"
+    )
     ordering = StableOrderingFilter(
         fields=[
             ("edition__year", "year"),
@@ -50,6 +54,7 @@ class AwardFilter(django_filters.FilterSet):
             ("edition__results_published_at", "published_at"),
         ],
         label="Order by",
+        empty_label="Newest first",
     )
 
     class Meta:

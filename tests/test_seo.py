@@ -128,7 +128,9 @@ def test_every_form_control_has_a_label(client, award):
         page = PageParser()
         page.feed(response.content.decode())
         labelled = {label.get("for") for label in page.find("label")}
-        controls = [a for t, a in page.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"]
+        controls = [
+            a for t, a in page.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"
+        ]
         assert controls, url
         for control in controls:
             assert control.get("id") in labelled, (url, control)
@@ -217,3 +219,15 @@ def test_500_page_renders_without_any_context():
     body = render_to_string("500.html")
     assert "Something went wrong" in body
     assert "{%" not in body
+
+
+def test_pages_announce_their_feeds_with_the_page_filters(client, award):
+    program, year = award.edition.program.slug, award.edition.year
+    edition_page = parse(client, award.edition.get_absolute_url())
+    feeds = [link["href"] for link in edition_page.find("link", rel="alternate")]
+    assert f"/feeds/awards.json?program={program}&year={year}" in feeds
+    browse = parse(client, "/awards/?country=FR&q=x&page=1")
+    feeds = [link["href"] for link in browse.find("link", rel="alternate")]
+    assert "/feeds/awards.rss?country=FR" in feeds
+    home = parse(client, "/")
+    assert home.find("link", rel="alternate", type="text/calendar")

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
@@ -160,6 +161,18 @@ class TestSeedAward:
         assert seed.get_absolute_url() in page
 
 
+def test_demo_seed_award_is_two_clicks_from_home_and_found_by_search(client):
+    call_command("load_demo", verbosity=0)
+    award_url = "/programs/ero-annual-awards/2021/exemplary-law-enforcement-partnership-award/"
+    home = client.get("/").content.decode()
+    assert 'href="/programs/ero-annual-awards/2021/"' in home
+    assert f'href="{award_url}"' in client.get("/programs/ero-annual-awards/2021/").content.decode()
+    award_page = client.get(award_url).content.decode()
+    assert "Jorge Dominguez Martinez Vertiz" in award_page
+    for query in ("interpol", "dominguez"):
+        assert f'href="{award_url}"' in client.get("/awards/", {"q": query}).content.decode(), query
+
+
 class TestListPages:
     def test_programme_list_and_detail(self, client, seed):
         assert "ERO Annual Awards" in client.get("/programs/").content.decode()
@@ -197,7 +210,16 @@ class TestAwardBrowser:
         assert response.status_code == 400
         page = response.content.decode()
         assert "Select a valid choice" in page
+        assert 'aria-invalid="true"' in page and 'aria-describedby="id_country-error"' in page
         assert "Jorge Dominguez" not in page
+
+    def test_programme_and_category_are_offered_as_choices_of_public_ones(self, client, seed):
+        hidden = AwardFactory(edition__results_published_at=None, category__name="Hidden Category")
+        page = client.get("/awards/").content.decode()
+        assert '<option value="ero-annual-awards">ERO Annual Awards</option>' in page
+        assert "Exemplary Law Enforcement Partnership Award</option>" in page
+        assert hidden.edition.program.name not in page
+        assert "Hidden Category" not in page
 
     def test_pages_never_repeat_or_skip_a_row(self, client):
         program = ProgramFactory()
@@ -322,14 +344,14 @@ def build_rows(n):
 
 # page → most queries it may run, whatever the number of rows (one-line reason each).
 QUERY_BOUNDS = {
-    "/": 5,  # latest awards, announcements, upcoming ceremonies, programmes (+ session-free)
+    "/": 5,  # latest award ids, their rows, news, upcoming ceremonies, published editions
     "/programs/": 1,  # programmes with their counts as subqueries
     "/programs/big/": 3,  # programme, editions, categories
     "/programs/big/2000/": 4,  # edition, awards, ceremonies, announcements
     "/programs/big/categories/cat/": 3,  # programme, category, awards
     "/programs/big/2000/cat/": 3,  # awards with joins, achievements, announcements
-    "/awards/": 2,  # count, page
-    "/awards/?q=nominee&country=FR&ordering=-year": 2,  # count, page
+    "/awards/": 5,  # programme and category choices, count, page of ids, their rows
+    "/awards/?q=nominee&country=FR&ordering=-year": 5,  # the same
     "/awards.csv": 2,  # awards, achievements (per chunk of 2,000)
     "/recipients/star/": 3,  # recipient, awards, achievements
     "/ceremonies/": 2,  # upcoming, past
@@ -379,6 +401,9 @@ BAD_QUERIES = [
     {"ordering": "justification"},
     {"ordering": "-id,year"},
     {"page": ["1", "2"], "q": ["a", "b"], "year": ["2021", "x"]},
+    {"p": "abc"},
+    {"p": HUGE},
+    {"p": "-3"},
 ]
 
 
@@ -398,6 +423,8 @@ def test_bad_query_input_never_gives_a_server_error(client, seed):
         "/news/",
         "/news/interpol-mexico-award/",
         "/sitemap.xml",
+        "/sitemap-awards.xml",
+        "/sitemap-nope.xml",
         "/robots.txt",
         "/healthz",
     ]
