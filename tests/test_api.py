@@ -682,7 +682,7 @@ class TestCorsAndRateLimit:
 
     def test_forwarded_for_from_the_configured_proxy_identifies_the_client(self, client, settings):
         settings.API_ANON_RATE = "2/minute"
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        settings.TRUSTED_PROXY_COUNT = 1
         statuses = [
             client.get("/api/v1/awards/", headers={"x-forwarded-for": f"203.0.113.{n}"}).status_code
             for n in (1, 1, 2, 1)

@@ -3,10 +3,15 @@
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
+from awards_site.middleware import client_ip
+
 
 class AnonymousRateThrottle(AnonRateThrottle):
-    """`API_ANON_RATE` requests per client address; the address comes from DRF's `get_ident()`,
-    which trusts `X-Forwarded-For` only as far as `NUM_PROXIES` says."""
+    """`API_ANON_RATE` requests per client address, taken as the admin's login throttle takes it:
+    `X-Forwarded-For` is trusted only as far as `TRUSTED_PROXY_COUNT` proxies."""
 
     def get_rate(self):
         return settings.API_ANON_RATE
+
+    def get_ident(self, request):
+        return client_ip(request)
