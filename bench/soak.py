@@ -6,8 +6,9 @@ by no more than SOAK_MAX_RSS_GROWTH percent (default 10) after a warm-up.
 Needs: DATABASE_URL (PostgreSQL), SECRET_KEY, and wrk (`apt-get install -y wrk`). Traffic goes
 only to 127.0.0.1. The paths come from bench/soak_urls.txt (or SOAK_URLS=<file>). An empty
 database is first filled with `generate_data --awards $SOAK_AWARDS` (default 5000). Settings:
-SOAK_SECONDS (60), SOAK_CONNECTIONS (32), SOAK_WARMUP_SECONDS (10). Results are printed and
-written to bench/results/soak-<time>.json, beside gunicorn's access and server logs.
+SOAK_SECONDS (60), SOAK_CONNECTIONS (32), SOAK_WARMUP_SECONDS (10), SOAK_API_ANON_RATE.
+Results are printed and written to bench/results/soak-<time>.json, beside gunicorn's access and
+server logs.
 """
 
 import json
@@ -124,6 +125,8 @@ def main() -> int:
         "SECURE_SSL_REDIRECT": "0",
         "GUNICORN_BIND": f"{HOST}:{port}",
         "GUNICORN_MAX_REQUESTS": "0",  # no worker recycling: memory growth must show
+        # One client sends everything: lift the API's per-address rate limit for the run.
+        "API_ANON_RATE": os.environ.get("SOAK_API_ANON_RATE", "1000000/minute"),
         "GUNICORN_ACCESSLOG": str(results_dir / f"soak-{stamp}-access.log"),
     }
     manage(env, "migrate", "--noinput", "-v0")
