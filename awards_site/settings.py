@@ -208,6 +208,11 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # Makes 304s and repeated GETs query-free under load; an edit may take that long to show,
 # a scheduled publication never does.
 API_VALIDATOR_TTL = env_int("API_VALIDATOR_TTL", 1)
+# --- Performance (issue 9, docs/performance.md) ---
+# Seconds a rendered public page or feed (and a paginator's count) is kept in the cache under
+# its ETag. The ETag changes with any public change and at every scheduled publication, so
+# this only bounds memory use, never staleness. 0: no stored pages.
+PUBLIC_RESPONSE_CACHE_TTL = env_int("PUBLIC_RESPONSE_CACHE_TTL", 300)
 # Anonymous rate limit per client address, "<number>/<second|minute|hour|day>".
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
 # Paths answered with `Access-Control-Allow-Origin: *` (public, read-only, no credentials).

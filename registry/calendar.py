@@ -8,7 +8,6 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 
-from .conditional import ceremonies_validators
 from .feeds import feed_endpoint
 from .models import Ceremony
 
@@ -42,7 +41,7 @@ def ceremony_event(request, ceremony: Ceremony, now: datetime.datetime) -> icale
     return event
 
 
-@feed_endpoint(ceremonies_validators)
+@feed_endpoint()
 def ceremonies_ics(request):
     now = timezone.now()
     calendar = icalendar.Calendar()

@@ -1,139 +1,304 @@
-"""Conditional GET (ETag / Last-Modified / 304) for public data, computed without the list query.
+"""Conditional GET and response caching for everything public: API, feeds and pages (SPEC §3, §6).
 
-A `Validators` value fingerprints what the public can see *now*: counts, the newest edit and
-the newest publication time of the visible rows, and when their publication was last edited.
-Everything is filtered through the visibility-rule QuerySet methods, so an embargo lifting
-changes the fingerprint at that moment (a new row enters the visible set, with a publication
-time later than any earlier answer) and nothing about unpublished rows can be inferred from it.
+One module, used by the API (`registry.api.conditional.ConditionalGetMixin`), the feeds and the
+calendar (`conditional`, through `feeds.feed_endpoint`) and the heavier HTML pages
+(`cached_page`). The validators come from one query (`public_state()`), never from the response
+body, so a 304 is answered before the endpoint runs its own queries. The query is built from the
+visibility-rule QuerySet methods, so an edit to anything not public moves nothing, and reads,
+each as an index-friendly "newest row" or a count of a small table:
 
-Limitation: rows without a timestamp (nominee, category, programme, organisation) do not move
-the validators when edited alone; `Cache-Control: no-cache` keeps clients revalidating, so an
-edit shows as soon as anything public with a timestamp changes.
+- the newest `updated_at` of the public rows of every table a representation is built from,
+- how many public rows the small tables hold (a deletion or an unpublishing changes a count),
+  and when a public award was last deleted (from its history),
+- for each scheduled publication time (edition results, announcements, ceremony announcements):
+  the newest time already past, and the next one to come.
+
+A scheduled publication going live changes the newest past time at that very moment with
+nothing written to the database, so no stale 304 survives an embargo; and `max-age` never
+reaches past the next scheduled publication, so no shared cache keeps the pre-embargo answer.
+(The price: in the last `max-age` seconds before it, a shrinking max-age tells that some
+publication is imminent, though not what.)
+
+Rendered bodies are kept in Django's cache (Redis when REDIS_URL is set) under a key made of the
+state token and the URL, so any public change, or an embargo lifting, makes a new key: nothing
+needs invalidating. The paginators' counts are cached the same way (`CachedCountPaginator`).
 """
 
 import datetime
 import hashlib
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
 from functools import wraps
 
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connections, router
+from django.db.models import Exists, F, Func, OuterRef
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.http import http_date
 
-from .models import Announcement, Ceremony, Edition, Nomination
+from .models import (
+    Achievement,
+    Announcement,
+    Category,
+    Ceremony,
+    Edition,
+    Nomination,
+    Nominee,
+    Organization,
+    Presentation,
+    Program,
+)
 
-# Revalidate on every use: a stored answer must never outlive an embargo.
-CACHE_CONTROL = "public, no-cache"
+# Bump when the representation changes without a data change, so clients do not keep old shapes.
+REPRESENTATION_VERSION = "1"
 
 
 @dataclass(frozen=True)
-class Validators:
-    """The state of one public resource: a fingerprint for the ETag and a Last-Modified time."""
-
-    fingerprint: str
+class PublicState:
+    token: str  # changes whenever anything public may have changed
     last_modified: datetime.datetime | None
-
-    def etag(self, request) -> str:
-        # One representation per URL (filters, page) and host (absolute links in the body).
-        key = f"{self.fingerprint}|{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+    next_publication: datetime.datetime | None
 
 
-def _latest(*times):
-    present = [t for t in times if t is not None]
-    return max(present) if present else None
+def _newest(queryset, field):
+    return queryset.order_by(f"-{field}").values(field)[:1]
 
 
-def last_edit(model) -> Subquery:
-    """When the outer row was last saved, from its django-simple-history records."""
-    history = model.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
-    return Subquery(history.values("history_date")[:1])
+def _count(queryset):
+    # A plain COUNT function rather than the Count aggregate: no GROUP BY, exactly one row.
+    return queryset.order_by().annotate(rows=Func(F("pk"), function="COUNT")).values("rows")
 
 
-def _published_rows(queryset, published_field: str) -> tuple:
-    """(count, newest publication time, newest edit) of rows that are live."""
-    state = queryset.annotate(edited_at=last_edit(queryset.model)).aggregate(
-        count=Count("id"), published=Max(published_field), edited=Max("edited_at")
+def _sources(now):
+    """(timestamps, counts, upcoming times): single-value querysets over what the public can see."""
+    awards = Nomination.objects.public(now)
+    editions = Edition.objects.published(now)
+    programs = Program.objects.filter(Exists(editions.filter(program=OuterRef("pk"))))
+    recipients = Nominee.objects.recipients(now)
+    ceremonies = Ceremony.objects.public(now)
+    announcements = Announcement.objects.published(now)
+    organizations = Organization.objects.filter(
+        Exists(recipients.filter(affiliation=OuterRef("pk")))
+        | Exists(programs.filter(conferred_by=OuterRef("pk")))
     )
-    return state["count"], state["published"], state["edited"]
-
-
-def _fingerprint(*parts) -> str:
-    return "|".join("" if p is None else p.isoformat() if hasattr(p, "isoformat") else str(p) for p in parts)
-
-
-def awards_validators(now=None) -> Validators:
-    """Public awards: live editions (count, publication times, last edit) and public nominations."""
-    now = now or timezone.now()
-    editions = _published_rows(Edition.objects.published(now), "results_published_at")
-    awards = Nomination.objects.public(now).aggregate(count=Count("id"), updated=Max("updated_at"))
-    return Validators(
-        fingerprint=_fingerprint("awards", *editions, awards["count"], awards["updated"]),
-        last_modified=_latest(*editions[1:], awards["updated"]),
+    categories = Category.objects.filter(program__in=programs)
+    deleted_awards = Nomination.history.filter(
+        history_type="-", status=Nomination.Status.AWARDED, edition__results_published_at__lte=now
     )
-
-
-def announcements_validators(now=None) -> Validators:
-    """Published announcements: count, newest publication time, last edit."""
-    news = _published_rows(Announcement.objects.published(now), "published_at")
-    return Validators(fingerprint=_fingerprint("news", *news), last_modified=_latest(*news[1:]))
-
-
-def ceremonies_validators(now=None) -> Validators:
-    """Public ceremonies. They carry no edit timestamp, so their (few) rows are fingerprinted whole."""
-    now = now or timezone.now()
-    rows = list(
-        Ceremony.objects.public(now)
-        .order_by("id")
-        .values_list(
-            "id",
-            "edition__results_published_at",
-            "announced_at",
-            "name",
-            "slug",
-            "date",
-            "start_time",
-            "timezone",
-            "venue",
-            "city",
-            "country",
-            "description",
-            "edition__program__name",
-        )
-    )
-    went_public = [
-        _latest(*(t for t in (published, announced) if t is not None and t <= now))
-        for _, published, announced, *_ in rows
+    timestamps = [
+        *(
+            _newest(queryset, "updated_at")
+            for queryset in (
+                awards,
+                editions,
+                programs,
+                categories,
+                recipients,
+                organizations,
+                ceremonies,
+                announcements,
+                Achievement.objects.filter(nomination__in=awards),
+                Presentation.objects.filter(nomination__in=awards),
+            )
+        ),
+        _newest(deleted_awards, "history_date"),
+        _newest(editions, "results_published_at"),
+        _newest(announcements, "published_at"),
+        _newest(Ceremony.objects.filter(announced_at__lte=now), "announced_at"),
     ]
-    digest = hashlib.sha256(repr(rows).encode()).hexdigest()
-    return Validators(fingerprint=f"ceremonies|{digest}", last_modified=_latest(*went_public))
+    counts = [_count(q) for q in (editions, programs, categories, organizations, ceremonies, announcements)]
+    upcoming = [
+        queryset.filter(**{f"{field}__gt": now}).order_by(field).values(field)[:1]
+        for queryset, field in (
+            (Edition.objects.all(), "results_published_at"),
+            (Announcement.objects.all(), "published_at"),
+            (Ceremony.objects.all(), "announced_at"),
+        )
+    ]
+    return timestamps, counts, upcoming
 
 
-def conditional(validators_for: Callable[[], Validators]):
-    """View decorator: 304 when the client's copy is current, else the view's response with validators.
+def _as_datetime(value) -> datetime.datetime | None:
+    # SQLite hands back text for an aggregate over a datetime column.
+    parsed = parse_datetime(value) if isinstance(value, str) else value
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, datetime.UTC)
+    return parsed
 
-    The validators are computed before the view runs, so a 304 never runs the list query.
+
+# Compiling ~20 ORM querysets costs far more than running them, so the statement is compiled once
+# per database with a stand-in time, whose parameter slots then take each request's `now`.
+_STAND_IN_NOW = datetime.datetime(2000, 1, 1, 0, 0, 0, 123457, tzinfo=datetime.UTC)
+_statements = {}
+
+
+def _statement(alias: str):
+    if alias not in _statements:
+        timestamps, counts, upcoming = _sources(_STAND_IN_NOW)
+        columns, params = [], []
+        for queryset in [*timestamps, *counts, *upcoming]:
+            sql, query_params = queryset.query.get_compiler(using=alias).as_sql()
+            columns.append(f"({sql})")
+            params.extend(query_params)
+        stand_in = connections[alias].ops.adapt_datetimefield_value(_STAND_IN_NOW)
+        now_slots = [i for i, value in enumerate(params) if value == stand_in]
+        sizes = (len(timestamps), len(counts))
+        _statements[alias] = ("SELECT " + ", ".join(columns), params, now_slots, sizes)
+    return _statements[alias]
+
+
+def public_state(now: datetime.datetime | None = None) -> PublicState:
+    """Everything the public representations depend on, read in one query."""
+    # The database the public reads go to (a replica, if a router says so), so that the
+    # validators never run ahead of the data they stand for.
+    alias = router.db_for_read(Nomination)
+    sql, params, now_slots, (n_timestamps, n_counts) = _statement(alias)
+    params = list(params)
+    db_now = connections[alias].ops.adapt_datetimefield_value(now or timezone.now())
+    for slot in now_slots:
+        params[slot] = db_now
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    changed = [_as_datetime(v) for v in row[:n_timestamps]]
+    counted = row[n_timestamps : n_timestamps + n_counts]
+    next_times = [_as_datetime(v) for v in row[n_timestamps + n_counts :]]
+    token = "|".join(
+        [REPRESENTATION_VERSION, *(v.isoformat() if v else "-" for v in changed), *map(str, counted)]
+    )
+    return PublicState(
+        token=token,
+        last_modified=max(filter(None, changed), default=None),
+        next_publication=min(filter(None, next_times), default=None),
+    )
+
+
+def shared_public_state() -> PublicState:
+    """`public_state()`, reused from the cache for up to `API_VALIDATOR_TTL` seconds (0: never).
+
+    Reuse delays an edit's effect on the validators by at most the TTL, but never a scheduled
+    publication: a stored state is dropped once its `next_publication` has come.
+    """
+    ttl = settings.API_VALIDATOR_TTL
+    if not ttl:
+        return public_state()
+    now = timezone.now()
+    state = cache.get("api-public-state")
+    if state is None or (state.next_publication is not None and state.next_publication <= now):
+        state = public_state(now)
+        cache.set("api-public-state", state, timeout=ttl)
+    return state
+
+
+def max_age(state: PublicState, now: datetime.datetime | None = None, ttl: int | None = None) -> int:
+    """The configured max-age (or `ttl`), cut short so no cache outlives the next scheduled publication."""
+    age = settings.API_CACHE_MAX_AGE if ttl is None else ttl
+    if state.next_publication is not None:
+        seconds_left = (state.next_publication - (now or timezone.now())).total_seconds()
+        age = min(age, max(0, math.floor(seconds_left)))
+    return age
+
+
+def etag_for(state: PublicState, request, variant: str = "") -> str:
+    # The body depends on the data, the full URL (absolute links, filters, page) and the format.
+    key = f"{state.token}|{request.build_absolute_uri()}|{variant}"
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def http_timestamp(state: PublicState) -> int:
+    # HTTP dates have whole seconds; If-Modified-Since compares against the value we sent.
+    return int(state.last_modified.timestamp()) if state.last_modified else 0
+
+
+def set_validators(response, etag: str, timestamp: int) -> None:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(timestamp)
+
+
+# Headers of a 200 worth keeping with its cached body.
+CACHED_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Content-Language")
+
+
+def stored_response(etag: str) -> HttpResponse | None:
+    """The 200 kept under `etag`, if the cache still holds it."""
+    stored = cache.get("response:" + etag.strip('"'))
+    if stored is None:
+        return None
+    content, headers = stored
+    return HttpResponse(content, headers=headers)
+
+
+def store_response(etag: str, response, timeout: int) -> None:
+    """Keep a rendered 200 under its ETag (which changes with the public data) for `timeout` s."""
+    if response.status_code != 200 or response.streaming or response.cookies or not timeout:
+        return
+    if "Cookie" in response.get("Vary", ""):  # it depends on who asks: not shareable
+        return
+    headers = {name: response[name] for name in CACHED_HEADERS if name in response}
+    cache.set("response:" + etag.strip('"'), (response.content, headers), timeout=timeout)
+
+
+def conditional(view=None, *, cache_control: str = "public, no-cache", store_for: int | None = None):
+    """View decorator: a 304 (or the stored 200) before the view runs; validators on its answer.
+
+    `store_for`: seconds to keep the rendered 200 in the cache (default `PUBLIC_RESPONSE_CACHE_TTL`;
+    0: never). Only anonymous requests read or fill the stored copies.
     """
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            validators = validators_for()
-            etag = validators.etag(request)
-            last_modified = validators.last_modified
-            timestamp = int(last_modified.timestamp()) if last_modified else None  # HTTP dates: whole seconds
+            state = request.public_state = shared_public_state()  # also for CachedCountPaginator
+            etag, timestamp = etag_for(state, request), http_timestamp(state)
             response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+            anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
+            ttl = settings.PUBLIC_RESPONSE_CACHE_TTL if store_for is None else store_for
+            if response is None and anonymous and ttl:
+                response = stored_response(etag)
             if response is None:
                 response = view(request, *args, **kwargs)
+                if anonymous:
+                    if hasattr(response, "render") and callable(response.render):
+                        response.render()
+                    store_response(etag, response, max_age(state, ttl=ttl))
             if response.status_code in (200, 304):
-                response.headers["ETag"] = etag
-                if timestamp is not None:
-                    response.headers["Last-Modified"] = http_date(timestamp)
-                response.headers["Cache-Control"] = CACHE_CONTROL
+                set_validators(response, etag, timestamp)
+                response["Cache-Control"] = cache_control
             return response
 
         return wrapper
 
-    return decorator
+    return decorator(view) if view is not None else decorator
+
+
+class CachedCountPaginator(Paginator):
+    """A Paginator whose count is kept in the cache under the public state and the query's SQL.
+
+    Counting 100,000 public awards reads every one of them; the count can only change when the
+    public state does, and its token is part of the key. Without a state (`None`), a plain count.
+    """
+
+    def __init__(self, *args, state: PublicState | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.state = state
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if self.state is None or query is None:
+            return super().count
+        sql, params = query.sql_with_params()
+        key = "count:" + hashlib.sha256(f"{self.state.token}|{sql}|{params!r}".encode()).hexdigest()
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            timeout = max_age(self.state, ttl=settings.PUBLIC_RESPONSE_CACHE_TTL)
+            if timeout:
+                cache.set(key, count, timeout=timeout)
+        return count

@@ -25,14 +25,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from .api.serializers import AwardSerializer
-from .conditional import announcements_validators, awards_validators, conditional, last_edit
+from .conditional import conditional
 from .filters import AwardFilter
 from .models import Announcement, Nomination, Program
 
 ITEMS_PER_PAGE = 50
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MICROSECOND = datetime.timedelta(microseconds=1)
-AWARD_PUBLISHED = "edition__results_published_at"
+AWARD_PUBLISHED = "published_at"  # the copy on the nomination: an index serves the order
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_CONTENT_TYPE = "application/feed+json; charset=utf-8"
 
@@ -78,7 +78,7 @@ def _with_cors(response):
     return response
 
 
-def feed_endpoint(validators_for, filterset_class=None, paginated=False):
+def feed_endpoint(filterset_class=None, paginated=False):
     """Wrap a feed view: GET/HEAD only, 400 on bad parameters, conditional GET, open CORS.
 
     The view receives the validated filterset as `filterset` when `filterset_class` is given,
@@ -86,7 +86,7 @@ def feed_endpoint(validators_for, filterset_class=None, paginated=False):
     """
 
     def decorator(view):
-        conditional_view = conditional(validators_for)(view)
+        conditional_view = conditional(view)
 
         @require_safe
         @wraps(view)
@@ -145,12 +145,12 @@ def award_rows(queryset, before: Position | None = None, limit: int = ITEMS_PER_
 
 
 def public_announcements():
-    """Published announcements, newest first, with `edited_at`: their last save (from their history)."""
-    return Announcement.objects.published().annotate(edited_at=last_edit(Announcement))
+    """Published announcements (`newest_first` orders them)."""
+    return Announcement.objects.published()
 
 
 def announcement_modified(announcement: Announcement) -> datetime.datetime:
-    return max(t for t in (announcement.published_at, announcement.edited_at) if t is not None)
+    return max(announcement.published_at, announcement.updated_at)
 
 
 def item_id(obj) -> str:
@@ -323,7 +323,7 @@ def announcement_item(request: HttpRequest, announcement: Announcement) -> dict:
     return item
 
 
-@feed_endpoint(awards_validators, AwardFeedFilter, paginated=True)
+@feed_endpoint(AwardFeedFilter, paginated=True)
 def awards_json(request, filterset, before):
     return json_feed(
         request,
@@ -336,7 +336,7 @@ def awards_json(request, filterset, before):
     )
 
 
-@feed_endpoint(announcements_validators, paginated=True)
+@feed_endpoint(paginated=True)
 def news_json(request, before):
     return json_feed(
         request,
@@ -445,10 +445,10 @@ class NewsAtomFeed(NewsRssFeed):
     subtitle = NewsRssFeed.description
 
 
-awards_rss = feed_endpoint(awards_validators, AwardFeedFilter)(AwardsRssFeed())
-awards_atom = feed_endpoint(awards_validators, AwardFeedFilter)(AwardsAtomFeed())
-news_rss = feed_endpoint(announcements_validators)(NewsRssFeed())
-news_atom = feed_endpoint(announcements_validators)(NewsAtomFeed())
+awards_rss = feed_endpoint(AwardFeedFilter)(AwardsRssFeed())
+awards_atom = feed_endpoint(AwardFeedFilter)(AwardsAtomFeed())
+news_rss = feed_endpoint()(NewsRssFeed())
+news_atom = feed_endpoint()(NewsAtomFeed())
 
 
 # --- The /feeds/ page --------------------------------------------------------------------------

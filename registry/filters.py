@@ -36,9 +36,9 @@ class AwardFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_search", max_length=200, label="Search")
     program = SlugFilter(field_name="edition__program__slug", label="Programme")
-    year = YearFilter(field_name="edition__year", label="Year")
-    year_min = YearFilter(field_name="edition__year", lookup_expr="gte", label="From year")
-    year_max = YearFilter(field_name="edition__year", lookup_expr="lte", label="To year")
+    year = YearFilter(field_name="year", label="Year")
+    year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
     category = SlugFilter(field_name="category__slug", label="Category")
     country = django_filters.ChoiceFilter(
         field_name="nominee__country", choices=countries, label="Country", empty_label="Any country"
@@ -48,10 +48,10 @@ class AwardFilter(django_filters.FilterSet):
     )
     ordering = StableOrderingFilter(
         fields=[
-            ("edition__year", "year"),
+            ("year", "year"),
             ("category__name", "category"),
             ("nominee__name", "recipient"),
-            ("edition__results_published_at", "published_at"),
+            ("published_at", "published_at"),
         ],
         label="Order by",
         empty_label="Newest first",

@@ -264,18 +264,18 @@ class _Plan:
                         "status",
                         f"{category.name} would have more than {category.max_awards} award(s) in {edition}.",
                     )
-            self.nominations.append(
-                Nomination(
-                    edition=edition,
-                    category=category,
-                    nominee=nominee,
-                    status=row["status"],
-                    citation=row["citation"],
-                    justification=row["justification"],
-                    nominated_by=row["nominated_by"],
-                    created_by=self.by,
-                )
+            nomination = Nomination(
+                edition=edition,
+                category=category,
+                nominee=nominee,
+                status=row["status"],
+                citation=row["citation"],
+                justification=row["justification"],
+                nominated_by=row["nominated_by"],
+                created_by=self.by,
             )
+            nomination.copy_edition_and_category()  # bulk_create does not call save()
+            self.nominations.append(nomination)
 
     def nominee_for(self, number: int, row: dict) -> Nominee | None:
         """The existing nominee, or the one this file creates (defined by its first row)."""

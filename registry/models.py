@@ -101,6 +101,10 @@ class Category(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.nominations.exclude(category_position=self.position).update(category_position=self.position)
+
     def get_absolute_url(self):
         return reverse(
             "registry:category-detail", kwargs={"program": self.program.slug, "category": self.slug}
@@ -157,6 +161,10 @@ class Edition(models.Model):
         if not self.name and self.program_id:
             self.name = f"{self.year} {self.program.name}"
         super().save(*args, **kwargs)
+        # Keep the nominations' copies (sort and filter keys, registry/models.py Nomination) in step.
+        self.nominations.exclude(year=self.year, published_at=self.results_published_at).update(
+            year=self.year, published_at=self.results_published_at
+        )
 
     def get_absolute_url(self):
         return reverse("registry:edition-detail", kwargs={"program": self.program.slug, "year": self.year})
@@ -218,6 +226,12 @@ class Nominee(models.Model):
 
     def get_absolute_url(self):
         return reverse("registry:recipient-detail", kwargs={"slug": self.slug})
+
+
+# The default order of public award lists: newest year first, then edition and category order.
+# It reads only the nomination row (the copied keys), so an index serves it; the primary key
+# makes it total, so pages never repeat or skip rows.
+AWARD_ORDER = ("-year", "edition_id", "category_position", "id")
 
 
 class NominationQuerySet(models.QuerySet):
@@ -300,8 +314,16 @@ class Nomination(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    # Copies of the edition's year and publication time and the category's position, so that the
+    # public lists are ordered and filtered from one index of this table (docs/performance.md).
+    # Kept in step by save() here and in Edition and Category, and by the bulk writers
+    # (imports, generate_data) through `copy_edition_and_category()`. Visibility never reads
+    # them: public() reads the edition itself.
+    year = models.PositiveSmallIntegerField(default=0, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    category_position = models.PositiveSmallIntegerField(default=0, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["year", "published_at", "category_position"])
     objects = NominationQuerySet.as_manager()
 
     class Meta:
@@ -317,10 +339,32 @@ class Nomination(models.Model):
                 name="nomination_status_valid",
             ),
         ]
+        indexes = [
+            # The default order of /awards/ and /api/v1/awards/, and the year filters.
+            models.Index(
+                fields=["-year", "edition", "category_position", "id"],
+                name="nomination_awarded_by_year",
+                condition=Q(status="awarded"),
+            ),
+            # Newest published first: the feeds and `ordering=-published_at`.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="nomination_awarded_published",
+                condition=Q(status="awarded"),
+            ),
+        ]
 
     def __str__(self):
         # Reads related rows: list views must select_related edition, category and nominee.
         return f"{self.nominee.name} — {self.category.name} ({self.edition.year})"
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"edition", "edition_id", "category", "category_id"} & set(update_fields):
+            self.copy_edition_and_category()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "year", "published_at", "category_position"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
@@ -331,6 +375,15 @@ class Nomination(models.Model):
                 "category": self.category.slug,
             },
         )
+
+    def copy_edition_and_category(self, edition=None, category=None):
+        """Fill in the copied sort and filter keys (bulk writers pass the rows they hold)."""
+        edition = edition or (self.edition if self.edition_id else None)
+        category = category or (self.category if self.category_id else None)
+        if edition is not None:
+            self.year, self.published_at = edition.year, edition.results_published_at
+        if category is not None:
+            self.category_position = category.position
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -2,7 +2,7 @@
 anything that is not public raises the same plain 404 as a page that does not exist."""
 
 from django import forms
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from . import structured_data
+from .conditional import CachedCountPaginator, conditional
 from .exports import stream_award_csv
 from .feeds import award_feed_query
 from .filters import AwardFilter
-from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
+from .models import AWARD_ORDER, Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
 AWARDS_PER_PAGE = 25
 NEWS_PER_PAGE = 20
@@ -50,7 +51,7 @@ def in_order(award_ids):
 
 def paginate(request, queryset, per_page):
     """The requested page; a page number that is not a valid page is a 404."""
-    paginator = Paginator(queryset, per_page)
+    paginator = CachedCountPaginator(queryset, per_page, state=getattr(request, "public_state", None))
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as exc:
@@ -61,6 +62,7 @@ def paginate(request, queryset, per_page):
 
 
 @require_safe
+@conditional
 def home(request):
     latest_ids = Nomination.objects.public().order_by(
         "-edition__results_published_at", "-edition__year", "category__position", "id"
@@ -131,6 +133,7 @@ def category_detail(request, program, category):
 
 
 @require_safe
+@conditional
 def edition_detail(request, program, year):
     edition = get_object_or_404(
         Edition.objects.published().select_related("program__conferred_by"), program__slug=program, year=year
@@ -209,9 +212,10 @@ ADVANCED_FILTERS = {"program", "year", "year_min", "year_max", "category", "coun
 
 
 @require_safe
+@conditional
 def award_list(request):
     award_filter = AwardFilter(
-        request.GET or None, queryset=Nomination.objects.public().order_by(*DEFAULT_AWARD_ORDER)
+        request.GET or None, queryset=Nomination.objects.public().order_by(*AWARD_ORDER)
     )
     offer_choices(award_filter.form)
     if award_filter.is_bound and not award_filter.is_valid():
@@ -248,14 +252,12 @@ AWARD_LIST_PAGE = {
     "description": "Browse and search every published award by programme, year, category, country and text.",
     "breadcrumbs": [(None, "Awards")],
 }
-# Newest first; the primary key makes the order total, so pages never repeat or skip rows.
-DEFAULT_AWARD_ORDER = ("-edition__year", "category__position", "id")
 
 
 @require_safe
 def award_csv(request):
     award_filter = AwardFilter(
-        request.GET or None, queryset=Nomination.objects.public().order_by(*DEFAULT_AWARD_ORDER)
+        request.GET or None, queryset=Nomination.objects.public().order_by(*AWARD_ORDER)
     )
     if award_filter.is_bound and not award_filter.is_valid():
         return JsonResponse({"errors": award_filter.errors.get_json_data()}, status=400)
@@ -344,7 +346,7 @@ def announcement_detail(request, slug):
         .prefetch_related(
             Prefetch(
                 "related_awards",
-                queryset=public_awards().order_by(*DEFAULT_AWARD_ORDER),
+                queryset=public_awards().order_by(*AWARD_ORDER),
                 to_attr="public_awards",
             )
         ),

@@ -2,10 +2,12 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Each test starts with an empty cache, so no response leaks between tests."""
+def _fresh_cache(settings):
+    """Each test starts with an empty cache, so no response leaks between tests, and reads the
+    public state afresh on every request (tests that exercise its reuse set the TTL)."""
     from django.core.cache import cache
 
+    settings.API_VALIDATOR_TTL = 0
     cache.clear()
     yield
     cache.clear()

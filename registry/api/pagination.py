@@ -1,8 +1,11 @@
 """Page-number pagination for the API: `page`, `page_size` (capped at 100), and a Link header."""
 
+import functools
 import re
 
 from rest_framework.pagination import PageNumberPagination
+
+from ..conditional import CachedCountPaginator
 
 POSITIVE_INTEGER = re.compile(r"[1-9][0-9]*")
 
@@ -12,6 +15,12 @@ class ApiPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100  # larger values are capped, not refused
     page_size_query_description = "Results per page, 1 to 100 (larger values give 100). Default 20."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # The count is cached under the public state the conditional GET read (registry.conditional).
+        state = getattr(request, "public_state", None)
+        self.django_paginator_class = functools.partial(CachedCountPaginator, state=state)
+        return super().paginate_queryset(queryset, request, view)
 
     def query_param_errors(self, request) -> dict[str, list[str]]:
         """Malformed `page` / `page_size` values, by parameter name (DRF would silently ignore them)."""

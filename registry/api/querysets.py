@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef
 
-from ..models import Edition, Nomination, Program
+from ..models import AWARD_ORDER, Edition, Nomination, Program
 
 
 def award_queryset():
@@ -11,7 +11,7 @@ def award_queryset():
         Nomination.objects.public()
         .select_related("edition__program", "category", "nominee__affiliation", "presentation__ceremony")
         .prefetch_related("achievements")
-        .order_by("-edition__year", "edition__program__name", "category__position", "nominee__name", "id")
+        .order_by(*AWARD_ORDER)
     )
 
 

@@ -114,7 +114,14 @@ def insert(model, rows: list[dict]) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create((model(**row) for row in rows), batch_size=BATCH_SIZE)
         return
-    defaults = {f.attname: f.get_default() for f in fields}
+    now = timezone.now()
+    # COPY skips pre_save(), so auto_now(_add) timestamps are filled in here.
+    defaults = {
+        f.attname: now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in fields
+    }
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with (
         connection.cursor() as cursor,
@@ -302,6 +309,10 @@ class Command(BaseCommand):
                 "nominated_by": "Synthetic nominator",
                 "created_at": now,
                 "updated_at": now,
+                # The copied sort and filter keys (Nomination.copy_edition_and_category).
+                "year": edition.year,
+                "published_at": edition.results_published_at,
+                "category_position": category.position,
             }
 
         public, hidden = [], []
