@@ -77,3 +77,10 @@ SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/awards_soak
 soak: $(STAMP) .secret-key ## 60 s of public traffic against gunicorn: zero 5xx, worker memory reported
 	DATABASE_URL=$(SOAK_DATABASE_URL) SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
 		$(BIN)/python bench/soak.py
+
+# --- Performance benchmark (issue 9, docs/performance.md) -----------------------------------------
+# Builds the 100,000-award dataset in BENCH_DATABASE_URL if missing (default awards_perf_bench),
+# then measures each URL with wrk at 16 connections, cache on and off, as ratios to a trivial view.
+.PHONY: bench
+bench: $(STAMP) ## Public pages and API at 100,000 awards vs a trivial Django view (PostgreSQL, wrk)
+	cd bench && ../$(BIN)/python bench.py

@@ -344,14 +344,14 @@ def build_rows(n):
 
 # page → most queries it may run, whatever the number of rows (one-line reason each).
 QUERY_BOUNDS = {
-    "/": 5,  # latest award ids, their rows, news, upcoming ceremonies, published editions
+    "/": 6,  # public state (ETag), latest award ids, their rows, news, upcoming ceremonies, editions
     "/programs/": 1,  # programmes with their counts as subqueries
     "/programs/big/": 3,  # programme, editions, categories
-    "/programs/big/2000/": 4,  # edition, awards, ceremonies, announcements
+    "/programs/big/2000/": 5,  # public state (ETag), edition, awards, ceremonies, announcements
     "/programs/big/categories/cat/": 3,  # programme, category, awards
     "/programs/big/2000/cat/": 3,  # awards with joins, achievements, announcements
-    "/awards/": 5,  # programme and category choices, count, page of ids, their rows
-    "/awards/?q=nominee&country=FR&ordering=-year": 5,  # the same
+    "/awards/": 6,  # public state (ETag), programme and category choices, count, page of ids, rows
+    "/awards/?q=nominee&country=FR&ordering=-year": 6,  # the same
     "/awards.csv": 2,  # awards, achievements (per chunk of 2,000)
     "/recipients/star/": 3,  # recipient, awards, achievements
     "/ceremonies/": 2,  # upcoming, past

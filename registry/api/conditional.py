@@ -1,6 +1,7 @@
 """Conditional GET for the API's viewsets (SPEC §6): the shared validators of `registry.conditional`,
 with `Cache-Control: public, max-age=…` and the rendered 200 kept under its ETag."""
 
+from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from ..conditional import (
@@ -46,5 +47,5 @@ class ConditionalGetMixin:
             if response.status_code == 200 and not self._from_cache:
                 # Kept no longer than clients may keep it: bounds any change the validators miss.
                 response.render()
-                store_response(etag, response, age)
+                store_response(etag, response, min(age, settings.PUBLIC_RESPONSE_CACHE_TTL))
         return response
