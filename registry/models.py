@@ -236,10 +236,16 @@ AWARD_ORDER = ("-year", "edition_id", "category_position", "id")
 
 class NominationQuerySet(models.QuerySet):
     def public(self, now=None):
-        """The one visibility rule: awarded, in an edition whose results are live."""
+        """The one visibility rule: awarded, in an edition whose results are live.
+
+        The edition's own `results_published_at` decides. The nomination's copy of it is also
+        required to be past, which can only ever hide (should a bulk write skip the copy), never
+        show; it lets the ordering indexes start at the present rather than walk every row of an
+        embargoed edition first.
+        """
+        now = now or timezone.now()
         return self.filter(
-            status=Nomination.Status.AWARDED,
-            edition__results_published_at__lte=now or timezone.now(),
+            status=Nomination.Status.AWARDED, edition__results_published_at__lte=now, published_at__lte=now
         )
 
     def awarded(self):
@@ -343,6 +349,7 @@ class Nomination(models.Model):
             # The default order of /awards/ and /api/v1/awards/, and the year filters.
             models.Index(
                 fields=["-year", "edition", "category_position", "id"],
+                include=["published_at"],  # public() filters on it: still an index-only scan
                 name="nomination_awarded_by_year",
                 condition=Q(status="awarded"),
             ),

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         migrations.RunPython(copy_edition_and_category, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name='nomination',
-            index=models.Index(condition=models.Q(('status', 'awarded')), fields=['-year', 'edition', 'category_position', 'id'], name='nomination_awarded_by_year'),
+            index=models.Index(condition=models.Q(('status', 'awarded')), fields=['-year', 'edition', 'category_position', 'id'], include=('published_at',), name='nomination_awarded_by_year'),
         ),
         migrations.AddIndex(
             model_name='nomination',

@@ -8,7 +8,7 @@ fictional; names come from a syllable generator, so no real person or body is de
 
 The same seed gives the same data. The big tables are written with COPY on PostgreSQL
 (bulk_create elsewhere), all in one transaction (all or nothing), bypassing model history:
-synthetic rows have no change log. Table statistics are refreshed (ANALYZE) at the end.
+synthetic rows have no change log. Table statistics are refreshed (VACUUM ANALYZE) at the end.
 It refuses a database that holds anything but synthetic data unless --force, and refuses to
 generate twice into one.
 """
@@ -176,8 +176,10 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             # Fresh planner statistics: before autovacuum gets round to it, PostgreSQL would plan
             # for empty tables (a filtered /awards/ page took 14 s at 100,000 awards instead of 0.4 s).
+            # VACUUM also marks the new pages all-visible, so the public lists' index-only scans
+            # read no table rows (6 ms instead of 34 ms for page 1); it cannot run in a transaction.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(
