@@ -138,9 +138,12 @@ def nominations_import(
             return report
         # bulk_create returns ids (PostgreSQL, SQLite >= 3.35), which the nominations then pick up.
         Nominee.objects.bulk_create(plan.new_nominees.values(), batch_size=CHUNK)
-        bulk_create_with_history(
+        created = bulk_create_with_history(
             plan.nominations, Nomination, batch_size=CHUNK, default_user=by, default_change_reason="Imported"
         )
+        ids = [nomination.pk for nomination in created]
+        for start in range(0, len(ids), CHUNK):  # bulk_create does not call save(): the search text
+            Nomination.objects.filter(pk__in=ids[start : start + CHUNK]).refresh_search_text()
     return report
 
 

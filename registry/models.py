@@ -11,11 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Trim
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
+
+from .search import Fold, query_words
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -48,6 +51,10 @@ class Organization(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Nomination.objects.filter(nominee__affiliation=self).refresh_search_text()  # members are found by it
 
 
 class Program(models.Model):
@@ -103,7 +110,9 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
+        # Keep the nominations' copies in step (Nomination.category_position, search_text).
         self.nominations.exclude(category_position=self.position).update(category_position=self.position)
+        self.nominations.refresh_search_text()
 
     def get_absolute_url(self):
         return reverse(
@@ -224,6 +233,10 @@ class Nominee(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.nominations.refresh_search_text()  # found by name and affiliation
+
     def get_absolute_url(self):
         return reverse("registry:recipient-detail", kwargs={"slug": self.slug})
 
@@ -254,29 +267,39 @@ class NominationQuerySet(models.QuerySet):
     def search(self, text: str):
         """Every word of `text` starts a word of the recipient's name, their affiliation's name
         or acronym, the category's name or the citation; accents and case ignored.
-        PostgreSQL full-text search with GIN indexes, or an equivalent on SQLite (registry/search.py).
-        """
-        from .search import query_words, word_match
 
-        vendor = connections[self.db].vendor
-        queryset = self
-        ids = Nomination.objects.order_by().values("pk")
-        for word in query_words(text):
-            organizations = Organization.objects.filter(
-                Q(word_match("name", word, vendor)) | Q(word_match("short_name", word, vendor))
-            )
-            # The ids of the nominations this word matches, as one UNION ALL of parts that each
-            # start from a search index, then follow a foreign-key index. PostgreSQL runs
-            # `pk IN (…)` as a semi-join: a rare word reads a few rows, a common one stays linear.
-            # (An OR of IN-subqueries instead would fold every row, or degrade to a nested scan.)
-            matches = ids.filter(nominee__in=Nominee.objects.filter(word_match("name", word, vendor))).union(
-                ids.filter(nominee__affiliation__in=organizations),
-                ids.filter(category__in=Category.objects.filter(word_match("name", word, vendor))),
-                ids.filter(word_match("citation", word, vendor)),
-                all=True,
-            )
-            queryset = queryset.filter(pk__in=matches)
-        return queryset
+        Matched against the stored, folded `search_text` of each nomination: PostgreSQL
+        full-text search (a prefix `to_tsquery`) served by one GIN index, or the same fold with
+        LIKE on SQLite (registry/search.py).
+        """
+        from .search import text_match
+
+        words = query_words(text)
+        return self.filter(text_match("search_text", words, connections[self.db].vendor)) if words else self
+
+    def refresh_search_text(self) -> int:
+        """Recompute `search_text` of these nominations in one UPDATE (after a rename elsewhere)."""
+        return self.update(search_text=search_text_expression())
+
+
+def search_text_expression():
+    """The folded words a nomination is found by, computed in the database from its rows.
+
+    One definition for every writer: Nomination.save, the renames of a nominee, an
+    organisation or a category, the migration and generate_data.
+    """
+    nominee = Nominee.objects.filter(pk=OuterRef("nominee_id"))
+    parts = [
+        Subquery(nominee.values("name")[:1]),
+        Subquery(nominee.values("affiliation__name")[:1]),
+        Subquery(nominee.values("affiliation__short_name")[:1]),
+        Subquery(Category.objects.filter(pk=OuterRef("category_id")).values("name")[:1]),
+        F("citation"),
+    ]
+    texts = [Coalesce(part, Value(""), output_field=models.TextField()) for part in parts]
+    # Trimmed: the XML serialiser of dumpdata would drop the fold's leading space.
+    folded = Fold(Concat(*[x for text in texts for x in (text, Value(" "))], output_field=models.TextField()))
+    return Trim(folded)
 
 
 class NominationStatus(models.TextChoices):
@@ -328,8 +351,11 @@ class Nomination(models.Model):
     year = models.PositiveSmallIntegerField(default=0, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     category_position = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The folded words search() matches (`search_text_expression()`), refreshed on every save
+    # of the nomination and on renames of its nominee, their affiliation and its category.
+    search_text = models.TextField(blank=True, default="", editable=False)
 
-    history = HistoricalRecords(excluded_fields=["year", "published_at", "category_position"])
+    history = HistoricalRecords(excluded_fields=["year", "published_at", "category_position", "search_text"])
     objects = NominationQuerySet.as_manager()
 
     class Meta:
@@ -372,6 +398,10 @@ class Nomination(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "year", "published_at", "category_position"}
         super().save(*args, **kwargs)
+        if update_fields is None or {"nominee", "nominee_id", "category", "category_id", "citation"} & set(
+            update_fields
+        ):
+            Nomination.objects.filter(pk=self.pk).refresh_search_text()
 
     def get_absolute_url(self):
         return reverse(

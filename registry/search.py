@@ -5,19 +5,22 @@ stripped, lower case, every run of letters and digits one word, each word preced
 space (" jorge dominguez martinez vertiz"). A query word matches a text that has a word
 starting with it, so "domin" and "Domínguez" both find "Jorge Dominguez".
 
+Each nomination stores the folded words it is found by (`Nomination.search_text`, computed in
+the database by `registry.models.search_text_expression()`), so a search reads one table:
+
 - PostgreSQL: `registry_fold` is an IMMUTABLE SQL function over the `unaccent` extension
-  (migration 0002_search), and the match is full-text search on
-  `to_tsvector('simple', registry_fold(column))` with a prefix `to_tsquery`, served by a GIN
-  expression index per searched column.
+  (migration 0002_search); the match is full-text search on `to_tsvector('simple', search_text)`
+  with a prefix `to_tsquery`, served by a GIN index over the public awards (0005_sort_keys).
 - SQLite: `registry_fold` is the Python `fold()` below, registered on every new connection
-  (`RegistryConfig.ready`), and the match is `registry_fold(column) LIKE '% word%'`.
+  (`RegistryConfig.ready`), and the match is `' ' || search_text LIKE '% word%'` for each word.
 """
 
 import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
-from django.db.models import CharField, F, Func
+from django.db.models import CharField, F, Func, Q, Value
+from django.db.models.functions import Concat
 from django.db.models.lookups import Contains
 
 # Beyond what Unicode decomposition strips: letters PostgreSQL's unaccent also folds.
@@ -52,12 +55,15 @@ class Fold(Func):
     output_field = CharField()
 
 
-def word_match(field: str, word: str, vendor: str):
-    """A filter expression: some word of `field` starts with `word` (a `query_words()` word)."""
+def text_match(field: str, words: list[str], vendor: str):
+    """A filter expression: every word of `words` (`query_words()`) starts a word of the already
+    folded `field`. PostgreSQL: one prefix tsquery, served by the GIN index on the field's vector."""
     if vendor == "postgresql":
-        vector = SearchVector(Fold(F(field)), config="simple")
-        return SearchVectorExact(vector, SearchQuery(f"{word}:*", search_type="raw", config="simple"))
-    return Contains(Fold(F(field)), f" {word}")
+        vector = SearchVector(F(field), config="simple")
+        query = " & ".join(f"{word}:*" for word in words)
+        return SearchVectorExact(vector, SearchQuery(query, search_type="raw", config="simple"))
+    spaced = Concat(Value(" "), F(field), output_field=CharField())  # the stored text is trimmed
+    return Q(*(Contains(spaced, f" {word}") for word in words))
 
 
 def register_sqlite_function(sender, connection, **kwargs):

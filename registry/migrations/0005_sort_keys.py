@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from registry.models import search_text_expression
+
 
 def copy_edition_and_category(apps, schema_editor):
     """Fill the copies on existing rows, in one UPDATE (same on PostgreSQL and SQLite)."""
@@ -16,6 +18,46 @@ def copy_edition_and_category(apps, schema_editor):
         published_at=Subquery(edition.values("results_published_at")[:1]),
         category_position=Subquery(Category.objects.filter(pk=OuterRef("category_id")).values("position")[:1]),
     )
+    # The models' own expression: it reads Nominee, Category and Organization, unchanged here.
+    Nomination.objects.update(search_text=search_text_expression())
+
+
+# Replaces 0002's five per-column indexes (search now reads only the stored document). Must be
+# the expression Django's SearchVector("search_text", config="simple") compiles to, or the
+# planner will not use it (checked in tests/test_search.py).
+OLD_INDEXES = [
+    ("registry_nominee", "name"),
+    ("registry_organization", "name"),
+    ("registry_organization", "short_name"),
+    ("registry_category", "name"),
+    ("registry_nomination", "citation"),
+]
+OLD_INDEX = (
+    "CREATE INDEX IF NOT EXISTS {table}_{column}_fts ON {table} USING gin "
+    "(to_tsvector('simple'::regconfig, COALESCE(registry_fold({column}), ''::text)))"
+)
+SEARCH_INDEX = (
+    "CREATE INDEX IF NOT EXISTS registry_nomination_search_fts ON registry_nomination USING gin "
+    "(to_tsvector('simple'::regconfig, COALESCE(search_text, ''::text))) WHERE status = 'awarded'"
+)
+
+
+def create_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    # The backfill's UPDATE left deferred foreign-key checks queued; no index is built before them.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for table, column in OLD_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {table}_{column}_fts")
+    schema_editor.execute(SEARCH_INDEX)
+
+
+def drop_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("DROP INDEX IF EXISTS registry_nomination_search_fts")
+    for table, column in OLD_INDEXES:
+        schema_editor.execute(OLD_INDEX.format(table=table, column=column))
 
 
 class Migration(migrations.Migration):
@@ -41,7 +83,13 @@ class Migration(migrations.Migration):
             name='year',
             field=models.PositiveSmallIntegerField(default=0, editable=False),
         ),
+        migrations.AddField(
+            model_name="nomination",
+            name="search_text",
+            field=models.TextField(blank=True, default="", editable=False),
+        ),
         migrations.RunPython(copy_edition_and_category, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(create_search_index, drop_search_index),
         migrations.AddIndex(
             model_name='nomination',
             index=models.Index(condition=models.Q(('status', 'awarded')), fields=['-year', 'edition', 'category_position', 'id'], include=('published_at',), name='nomination_awarded_by_year'),
