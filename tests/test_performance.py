@@ -1,0 +1,153 @@
+"""Performance machinery (docs/performance.md): the copied sort keys stay in step with every
+writer, stored pages and counts are never served for a state they do not show."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from registry.imports import nominations_import
+from registry.models import AWARD_ORDER, Nomination
+from registry.services import edition_publish
+
+from .factories import AwardFactory, CategoryFactory, EditionFactory, NomineeFactory, ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def copies(nomination):
+    nomination.refresh_from_db()
+    return nomination.year, nomination.published_at, nomination.category_position
+
+
+def test_copies_are_filled_when_a_nomination_is_saved():
+    award = AwardFactory(edition__year=2017, category__position=4)
+    assert copies(award) == (2017, award.edition.results_published_at, 4)
+
+
+def test_publishing_an_edition_through_the_service_updates_its_nominations():
+    edition = EditionFactory(results_published_at=None)
+    award = AwardFactory(edition=edition, category=CategoryFactory(program=edition.program))
+    at = timezone.now() - datetime.timedelta(hours=1)
+
+    edition_publish(edition=edition, at=at)
+
+    assert copies(award)[1] == at
+    assert list(Nomination.objects.public()) == [award]
+
+
+def test_editing_an_edition_or_a_category_updates_their_nominations():
+    award = AwardFactory(edition__year=2010, category__position=1)
+    award.edition.year, award.category.position = 2011, 7
+    award.edition.save()
+    award.category.save()
+    assert copies(award)[::2] == (2011, 7)
+
+
+def test_a_scheduled_edition_goes_live_at_its_time_with_no_job():
+    start = timezone.now()
+    award = AwardFactory(edition__results_published_at=start + datetime.timedelta(hours=1))
+    assert not Nomination.objects.public().exists()
+    with time_machine.travel(start + datetime.timedelta(hours=1, seconds=1)):
+        assert list(Nomination.objects.public()) == [award]
+
+
+def test_a_stale_copy_can_only_hide_an_award_never_show_one():
+    award = AwardFactory()
+    # A bulk write that bypasses save(): the edition is unpublished, the copy still says public.
+    type(award.edition).objects.filter(pk=award.edition_id).update(results_published_at=None)
+    assert not Nomination.objects.public().exists()
+
+
+def test_imports_fill_the_copies_and_the_search_text():
+    program = ProgramFactory(slug="example-awards")
+    edition = EditionFactory(program=program, year=2021)
+    CategoryFactory(program=program, slug="partnership", position=3)
+    NomineeFactory(slug="ada", name="Ada Lovelace")
+    report = nominations_import(
+        header=["program", "year", "category", "nominee"],
+        rows=[["example-awards", "2021", "partnership", "ada"]],
+    )
+    assert report.ok, report.errors
+    nomination = Nomination.objects.get()
+    assert copies(nomination) == (2021, edition.results_published_at, 3)
+    assert "lovelace" in nomination.search_text.split()
+
+
+def test_generate_data_fills_the_copies():
+    call_command("generate_data", awards=20, verbosity=0)
+    wrong = Nomination.objects.exclude(year=models_f("edition__year"))
+    assert not wrong.exists()
+    assert not Nomination.objects.filter(search_text="").exists()
+
+
+def models_f(name):
+    from django.db.models import F
+
+    return F(name)
+
+
+def test_load_demo_fills_the_copies():
+    call_command("load_demo", verbosity=0)
+    award = Nomination.objects.public().select_related("edition").first()
+    assert (award.year, award.published_at) == (award.edition.year, award.edition.results_published_at)
+
+
+def test_public_lists_order_newest_year_first_then_edition_and_category():
+    old = AwardFactory(edition__year=2001)
+    new_second = AwardFactory(edition__year=2020, category__position=2)
+    new_first = AwardFactory(edition=new_second.edition, category__program=new_second.edition.program)
+    new_first.category.position = 1
+    new_first.category.save()
+    assert list(Nomination.objects.public().order_by(*AWARD_ORDER)) == [new_first, new_second, old]
+
+
+# --- Stored responses and counts --------------------------------------------------------------
+
+
+def test_a_repeat_of_a_page_is_served_from_the_cache_with_one_query(client, django_assert_num_queries):
+    AwardFactory.create_batch(3)
+    first = client.get("/awards/")
+    with django_assert_num_queries(1):  # the public state, which names the stored copy
+        again = client.get("/awards/")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_a_stored_page_is_not_served_once_an_embargo_lifts(client):
+    start = timezone.now()
+    AwardFactory()
+    embargoed = AwardFactory(
+        nominee__name="Embargoed Winner", edition__results_published_at=start + datetime.timedelta(hours=1)
+    )
+    with time_machine.travel(start, tick=False):
+        assert embargoed.nominee.name not in client.get("/awards/").content.decode()
+    with time_machine.travel(start + datetime.timedelta(hours=1, seconds=1), tick=False):
+        assert embargoed.nominee.name in client.get("/awards/").content.decode()
+
+
+def test_a_stored_page_is_not_served_after_a_public_edit(client):
+    award = AwardFactory(citation="First wording.")
+    client.get(award.edition.get_absolute_url())
+    award.nominee.name = "Corrected Name"
+    award.nominee.save()
+    assert "Corrected Name" in client.get(award.edition.get_absolute_url()).content.decode()
+
+
+def test_pages_for_signed_in_users_are_neither_stored_nor_served_from_the_cache(
+    client, admin_user, django_assert_max_num_queries
+):
+    AwardFactory()
+    client.get("/awards/")  # stored for everyone else
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(20) as queries:
+        client.get("/awards/")
+    assert len(queries) > 1, "rendered afresh, not from the anonymous copy"
+
+
+def test_the_count_is_cached_across_pages_of_one_list(client, django_assert_num_queries):
+    AwardFactory.create_batch(30)
+    client.get("/api/v1/awards/?page=1")
+    with django_assert_num_queries(4):  # public state, page of ids, their rows, achievements: no count
+        client.get("/api/v1/awards/?page=2")
