@@ -277,6 +277,18 @@ def conditional(view=None, *, cache_control: str = "public, no-cache", store_for
     return decorator(view) if view is not None else decorator
 
 
+def _is_about_now(value) -> bool:
+    """A query parameter that is the current time (SQLite gets datetimes as text)."""
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-":
+        try:
+            value = _as_datetime(value)
+        except ValueError:  # looked like a date, is not one
+            return False
+    if not isinstance(value, datetime.datetime):
+        return False
+    return abs(value - timezone.now()) < datetime.timedelta(minutes=1)
+
+
 class CachedCountPaginator(Paginator):
     """A Paginator whose count is kept in the cache under the public state and the query's SQL.
 
@@ -296,11 +308,7 @@ class CachedCountPaginator(Paginator):
         sql, params = query.sql_with_params()
         # The visibility rule's "now" differs on every request, but the count can only change
         # with it when a publication time passes, and that changes the state token.
-        now = timezone.now()
-        params = [
-            "now" if isinstance(p, datetime.datetime) and abs(p - now) < datetime.timedelta(minutes=1) else p
-            for p in params
-        ]
+        params = ["now" if _is_about_now(p) else p for p in params]
         key = "count:" + hashlib.sha256(f"{self.state.token}|{sql}|{params!r}".encode()).hexdigest()
         count = cache.get(key)
         if count is None:
