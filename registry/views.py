@@ -4,7 +4,8 @@ anything that is not public raises the same plain 404 as a page that does not ex
 from django import forms
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,6 +20,9 @@ from .models import AWARD_ORDER, Announcement, Category, Ceremony, Edition, Nomi
 
 AWARDS_PER_PAGE = 25
 NEWS_PER_PAGE = 20
+CEREMONIES_PER_PAGE = 50
+# An edition page shows this many awards per category, with a link to all of them.
+EDITION_AWARDS_PER_CATEGORY = 10
 
 
 # --- Querysets: the public rows each page shows, joins included -------------------------------
@@ -138,9 +142,16 @@ def edition_detail(request, program, year):
     edition = get_object_or_404(
         Edition.objects.published().select_related("program__conferred_by"), program__slug=program, year=year
     )
-    awards = (
+    in_category = {"partition_by": [F("category_id")]}
+    awards = list(
         public_awards()
         .filter(edition=edition)
+        .annotate(
+            rank=Window(RowNumber(), order_by=[F("nominee__name").asc(), F("id").asc()], **in_category),
+            in_category=Window(Count("id"), **in_category),
+            in_edition=Window(Count("id")),
+        )
+        .filter(rank__lte=EDITION_AWARDS_PER_CATEGORY)  # bounded: thousands of awards would not read
         .order_by("category__position", "category__name", "nominee__name", "id")
     )
     context = {
@@ -296,9 +307,11 @@ def recipient_detail(request, slug):
 @require_safe
 def ceremony_list(request):
     ceremonies = Ceremony.objects.public().select_related("edition__program")
+    page = paginate(request, ceremonies.past(), CEREMONIES_PER_PAGE)  # years of history: paged
     context = {
         "upcoming": ceremonies.upcoming(),
-        "past": ceremonies.past(),
+        "past": page.object_list,
+        "page_obj": page,
         "title": "Ceremonies",
         "description": "Upcoming and past award ceremonies: where and when the awards are presented.",
         "breadcrumbs": [(None, "Ceremonies")],

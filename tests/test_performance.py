@@ -151,3 +151,27 @@ def test_the_count_is_cached_across_pages_of_one_list(client, django_assert_num_
     client.get("/api/v1/awards/?page=1")
     with django_assert_num_queries(4):  # public state, page of ids, their rows, achievements: no count
         client.get("/api/v1/awards/?page=2")
+
+
+def test_an_edition_page_shows_a_bounded_number_of_awards_per_category_with_a_link_to_all(client):
+    from registry.views import EDITION_AWARDS_PER_CATEGORY
+
+    first = AwardFactory(nominee__name="A First")
+    for _ in range(EDITION_AWARDS_PER_CATEGORY):
+        AwardFactory(edition=first.edition, category=first.category, nominee__name="Z Later")
+    page = client.get(first.edition.get_absolute_url()).content.decode()
+    assert page.count("Z Later") == EDITION_AWARDS_PER_CATEGORY - 1
+    assert f"{EDITION_AWARDS_PER_CATEGORY + 1} awards" in page
+    assert first.get_absolute_url() in page  # "All 11 awards in …"
+
+
+def test_past_ceremonies_are_paged(client):
+    from registry.views import CEREMONIES_PER_PAGE
+
+    from .factories import CeremonyFactory
+
+    for day in range(CEREMONIES_PER_PAGE + 1):
+        CeremonyFactory(date=datetime.date(2000, 1, 1) + datetime.timedelta(days=day))
+    first, second = client.get("/ceremonies/"), client.get("/ceremonies/?page=2")
+    assert len(first.context["past"]) == CEREMONIES_PER_PAGE
+    assert len(second.context["past"]) == 1

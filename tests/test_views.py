@@ -347,14 +347,14 @@ QUERY_BOUNDS = {
     "/": 6,  # public state (ETag), latest award ids, their rows, news, upcoming ceremonies, editions
     "/programs/": 1,  # programmes with their counts as subqueries
     "/programs/big/": 3,  # programme, editions, categories
-    "/programs/big/2000/": 5,  # public state (ETag), edition, awards, ceremonies, announcements
+    "/programs/big/2000/": 5,  # public state (ETag), edition, awards (bounded per category), ceremonies, news
     "/programs/big/categories/cat/": 3,  # programme, category, awards
     "/programs/big/2000/cat/": 3,  # awards with joins, achievements, announcements
     "/awards/": 6,  # public state (ETag), programme and category choices, count, page of ids, rows
     "/awards/?q=nominee&country=FR&ordering=-year": 6,  # the same
     "/awards.csv": 2,  # awards, achievements (per chunk of 2,000)
     "/recipients/star/": 3,  # recipient, awards, achievements
-    "/ceremonies/": 2,  # upcoming, past
+    "/ceremonies/": 3,  # upcoming, past: a count and a page (1,750 ceremonies at scale: paged)
     "/ceremonies/gala/": 2,  # ceremony, awards
     "/news/": 2,  # count, page
     "/news/big-news/": 2,  # announcement, its public awards
