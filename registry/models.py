@@ -275,7 +275,7 @@ class NominationQuerySet(models.QuerySet):
         from .search import text_match
 
         words = query_words(text)
-        return self.filter(text_match("search_text", words, connections[self.db].vendor)) if words else self
+        return self.filter(text_match(words, connections[self.db].vendor)) if words else self
 
     def refresh_search_text(self) -> int:
         """Recompute `search_text` of these nominations in one UPDATE (after a rename elsewhere)."""

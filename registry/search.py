@@ -9,8 +9,9 @@ Each nomination stores the folded words it is found by (`Nomination.search_text`
 the database by `registry.models.search_text_expression()`), so a search reads one table:
 
 - PostgreSQL: `registry_fold` is an IMMUTABLE SQL function over the `unaccent` extension
-  (migration 0002_search); the match is full-text search on `to_tsvector('simple', search_text)`
-  with a prefix `to_tsquery`, served by a GIN index over the public awards (0005_sort_keys).
+  (migration 0002_search); the match is full-text search on the stored generated column
+  `search_vector` (`to_tsvector('simple', search_text)`, migration 0005_sort_keys, not a model
+  field) with a prefix `to_tsquery`, served by a GIN index over the awarded rows.
 - SQLite: `registry_fold` is the Python `fold()` below, registered on every new connection
   (`RegistryConfig.ready`), and the match is `' ' || search_text LIKE '% word%'` for each word.
 """
@@ -18,8 +19,8 @@ the database by `registry.models.search_text_expression()`), so a search reads o
 import re
 import unicodedata
 
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
-from django.db.models import CharField, F, Func, Q, Value
+from django.db.models import BooleanField, CharField, F, Func, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.db.models.lookups import Contains
 
@@ -55,14 +56,18 @@ class Fold(Func):
     output_field = CharField()
 
 
-def text_match(field: str, words: list[str], vendor: str):
-    """A filter expression: every word of `words` (`query_words()`) starts a word of the already
-    folded `field`. PostgreSQL: one prefix tsquery, served by the GIN index on the field's vector."""
+def text_match(words: list[str], vendor: str):
+    """A filter expression on nominations: every word of `words` (`query_words()`) starts a word
+    of their folded `search_text`. PostgreSQL: one prefix tsquery against the stored
+    `search_vector` column (migration 0005), which its GIN index serves."""
     if vendor == "postgresql":
-        vector = SearchVector(F(field), config="simple")
         query = " & ".join(f"{word}:*" for word in words)
-        return SearchVectorExact(vector, SearchQuery(query, search_type="raw", config="simple"))
-    spaced = Concat(Value(" "), F(field), output_field=CharField())  # the stored text is trimmed
+        return RawSQL(
+            '"registry_nomination"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)',
+            [query],
+            output_field=BooleanField(),
+        )
+    spaced = Concat(Value(" "), F("search_text"), output_field=CharField())  # the stored text is trimmed
     return Q(*(Contains(spaced, f" {word}") for word in words))
 
 
