@@ -37,3 +37,99 @@ def staff_client(client, staff_user):
         return client
 
     return make
+
+
+
+# --- Browser tests (issue 8): Debian's Chromium, driven by Playwright, against the live server ---
+# One browser per session; each test opens its own contexts (own cookies) on `live_server`.
+# docs/testing.md says how to run them. A failing test leaves a screenshot of each of its steps
+# in artifacts/browser/<test>/.
+import os  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROWSER_ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "browser"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so fixtures can tell whether it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, launched once. Skipped without it, unless REQUIRE_BROWSER=1 (CI)."""
+    if not CHROMIUM.exists():
+        message = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 and {message}", pytrace=False)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch:
+        # Playwright's sync API keeps an event loop running in this thread, and Django would then
+        # refuse ORM calls as if they came from async code. They do not: the tests stay synchronous.
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            yield browser
+            browser.close()
+
+
+class Browsing:
+    """The browser windows of one test, each with its own cookies, and the steps it went through."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser = browser
+        self.base_url = base_url
+        self.contexts = []
+        self.steps: list[tuple[str, bytes]] = []
+
+    def new_page(self, **context_options):
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport={"width": 1280, "height": 900}, **context_options
+        )
+        context.set_default_timeout(10_000)
+        self.contexts.append(context)
+        return context.new_page()
+
+    def step(self, page, label: str) -> None:
+        """Record what the page shows now; the pictures are written only if the test fails."""
+        self.steps.append((label, page.screenshot(full_page=True)))
+
+    def save_steps(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in folder.glob("*.png"):
+            path.unlink()
+        last = [("at failure", page.screenshot(full_page=True)) for c in self.contexts for page in c.pages]
+        for number, (label, png) in enumerate(self.steps + last, start=1):
+            (folder / f"{number:02d}-{re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')}.png").write_bytes(png)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def browsing(request, chromium, live_server):
+    """Fresh browser contexts on the live server; screenshots of the steps when the test fails."""
+    session = Browsing(chromium, live_server.url)
+    yield session
+    report = getattr(request.node, "report_call", None)
+    if report is None or report.failed:
+        session.save_steps(BROWSER_ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name))
+    session.close()
