@@ -39,7 +39,6 @@ def staff_client(client, staff_user):
     return make
 
 
-
 # --- Browser tests (issue 8): Debian's Chromium, driven by Playwright, against the live server ---
 # One browser per session; each test opens its own contexts (own cookies) on `live_server`.
 # docs/testing.md says how to run them. A failing test leaves a screenshot of each of its steps
@@ -117,7 +116,9 @@ class Browsing:
             path.unlink()
         last = [("at failure", page.screenshot(full_page=True)) for c in self.contexts for page in c.pages]
         for number, (label, png) in enumerate(self.steps + last, start=1):
-            (folder / f"{number:02d}-{re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')}.png").write_bytes(png)
+            (folder / f"{number:02d}-{re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')}.png").write_bytes(
+                png
+            )
 
     def close(self) -> None:
         for context in self.contexts:
