@@ -77,13 +77,19 @@ def chromium():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 and {message}", pytrace=False)
         pytest.skip(message)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread. Django then takes the ORM
+    # calls for async code: it refuses them, and looks for connections in a second, empty set
+    # (losing e.g. the test database's serialized contents). The tests stay synchronous, so
+    # allow the calls and keep this thread's own connections.
+    own_connections = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch:
-        # Playwright's sync API keeps an event loop running in this thread, and Django would then
-        # refuse ORM calls as if they came from async code. They do not: the tests stay synchronous.
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
+            for alias, connection in own_connections.items():
+                connections[alias] = connection
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
             yield browser
             browser.close()
