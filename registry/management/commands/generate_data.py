@@ -114,7 +114,14 @@ def insert(model, rows: list[dict]) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create((model(**row) for row in rows), batch_size=BATCH_SIZE)
         return
-    defaults = {f.attname: f.get_default() for f in fields}
+    # COPY skips Field.pre_save(), so auto_now/auto_now_add columns need their value here.
+    now = timezone.now()
+    defaults = {
+        f.attname: now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in fields
+    }
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     with (
         connection.cursor() as cursor,
