@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check superuser demo clean bench-admin
+.PHONY: run test lint format migrations-check superuser demo clean bench-admin serve soak
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,3 +56,25 @@ bench-admin: $(STAMP) ## Admin speed at 500,000 nominations (PostgreSQL; see doc
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_ADMIN_DB)'" | grep -q 1 \
 		|| psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE $(BENCH_ADMIN_DB)"
 	BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(BENCH_ADMIN_DB) $(BIN)/python bench/admin_bench.py
+
+# --- Production-like serving and the soak test (docs/deploy.md, docs/operations.md) -----------
+# `make serve`: gunicorn with DEBUG off and hashed, compressed static files from whitenoise, on
+# plain http://$(HOST):$(PORT), so the HTTPS-only settings are relaxed here and only here.
+# SECRET_KEY comes from the environment or a local, git-ignored .secret-key made on first use.
+SERVE_ENV = DEBUG=0 SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(HOST),localhost}" \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0
+
+.secret-key:
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: $(STAMP) .secret-key ## Production-like: gunicorn, DEBUG off, collectstatic (http://127.0.0.1:8000)
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py awards_site.wsgi
+
+# `make soak`: 60 s of mixed public traffic at 32 connections against gunicorn on PostgreSQL.
+SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/awards_soak
+soak: $(STAMP) .secret-key ## 60 s of public traffic against gunicorn: zero 5xx, worker memory reported
+	DATABASE_URL=$(SOAK_DATABASE_URL) SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+		$(BIN)/python bench/soak.py

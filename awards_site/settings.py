@@ -1,14 +1,20 @@
 """Settings for the Awards Registry, read from environment variables.
 
 Defaults are safe for development on a laptop (SQLite, local-memory cache). With DEBUG off
-the site refuses to start without a real SECRET_KEY. Every variable is listed in README.md.
+the site refuses to start without a real SECRET_KEY. Every variable is listed in .env.example
+and explained in docs/deploy.md.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,11 +73,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
     "registry",
 ]
 
 MIDDLEWARE = [
+    "awards_site.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "registry.api.cors.PublicCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +91,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "awards_site.middleware.DatabaseUnavailableMiddleware",
+    "awards_site.db_routers.ReplicaReadsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "awards_site.urls"
@@ -113,18 +128,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # queue (up to `timeout` seconds) instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
-# Cache: Redis when REDIS_URL is set, process-local memory otherwise.
+# Optional read replica: the public site's reads go there, the admin and all writes to the
+# primary (awards_site/db_routers.py). In tests the alias mirrors the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["awards_site.db_routers.ReplicaRouter"]
+
+
+# Cache: Redis when REDIS_URL is set, process-local memory otherwise. A Redis outage must not
+# take the site down: errors are logged (logger "awards_site.cache") and count as cache misses,
+# and short socket timeouts keep an unreachable Redis from stalling workers.
+def redis_cache(url: str) -> dict:
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "awards",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "awards",
-        }
-    }
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "awards_site.cache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -141,7 +174,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+MEDIA_URL = os.environ.get("MEDIA_URL", "media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -153,15 +186,174 @@ STORAGES = {
         )
     },
 }
+# Media (uploaded photos) in S3-compatible object storage, so app servers stay stateless.
+# Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or an instance role.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    AWS_LOCATION = os.environ.get("AWS_LOCATION", "media")
+    AWS_DEFAULT_ACL = None  # the bucket's own policy decides; photos are public images
+    AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)
+    AWS_S3_FILE_OVERWRITE = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Public JSON API (registry/api/, docs/api.md) ---
+# Seconds a client or shared cache may reuse an API answer; cut short before a scheduled publication.
+API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
+# Seconds the API's validator state may be reused across requests (0: read it on every request).
+# Makes 304s and repeated GETs query-free under load; an edit may take that long to show,
+# a scheduled publication never does.
+API_VALIDATOR_TTL = env_int("API_VALIDATOR_TTL", 1)
+# Anonymous rate limit per client address, "<number>/<second|minute|hour|day>".
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+# Paths answered with `Access-Control-Allow-Origin: *` (public, read-only, no credentials).
+CORS_PUBLIC_PATH_PREFIXES = ["/api/", "/feeds/"]
+
 REST_FRAMEWORK = {
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Public and read-only: no sessions or passwords, so no CSRF and every client is anonymous.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["registry.api.filtering.ApiFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "registry.api.pagination.ApiPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["registry.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "registry.api.schema.ApiAutoSchema",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Awards Registry API",
+    "DESCRIPTION": "Read-only public data of the Awards Registry: programmes, categories, editions, "
+    "awards, recipients, ceremonies and announcements. Guide: docs/api.md.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads its assets from this server (drf-spectacular-sidecar), never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# --- end of the API block ---
 
 # Public site identity, used for absolute links in feeds, sitemaps and the API.
 SITE_NAME = os.environ.get("SITE_NAME", "Awards Registry")
+
+
+# ---------------------------------------------------------------------------------------------
+# Security / production (SPEC §9). Safe by default with DEBUG off; `make serve` relaxes the
+# HTTPS-only parts for plain http://127.0.0.1. Every variable: .env.example, docs/deploy.md.
+# ---------------------------------------------------------------------------------------------
+
+# A non-guessable admin path keeps the login form out of drive-by scans (axes still guards it).
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/")
+if not re.fullmatch(r"([A-Za-z0-9_-]+/)+", ADMIN_URL):
+    raise ImproperlyConfigured(f"ADMIN_URL must look like 'staff-area/' (no leading /), got {ADMIN_URL!r}")
+
+# HTTPS. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https,
+# and only if that proxy always overwrites the header (otherwise clients could forge it).
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be 'HEADER,value': HTTP_X_FORWARDED_PROTO,https")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe the app over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)  # a staff working day
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Proxies in front of the app that append to X-Forwarded-For (nginx: 1; load balancer + nginx:
+# 2). The client address is the entry that many places from the right; 0 trusts no header.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Content-Security-Policy (django-csp 4): nothing from other origins, no inline script except
+# with the per-response nonce (`{{ request.csp_nonce }}`). Inline <style> blocks are admitted by
+# hash: the one of drf-spectacular's Swagger UI page (/api/docs/, served as
+# SpectacularSwaggerSplitView so its init script is a same-origin file) and the self-contained
+# templates/500.html. tests/test_security.py fails when a template's inline style has no hash.
+INLINE_STYLE_HASHES = [
+    "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='",  # drf_spectacular/swagger_ui.html
+    "'sha256-8JGKfilGx3v1XL2g62HrZi3hQxFGwjkiqAKgmW0CKfs='",  # templates/500.html
+]
+_media_origin = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "://" in MEDIA_URL else None
+if AWS_STORAGE_BUCKET_NAME and AWS_S3_CUSTOM_DOMAIN:
+    _media_origin = f"https://{AWS_S3_CUSTOM_DOMAIN}"
+_csp = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, *INLINE_STYLE_HASHES],
+        "img-src": [SELF, "data:", *([_media_origin] if _media_origin else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if os.environ.get("CSP_REPORT_URI"):
+    _csp["DIRECTIVES"]["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+# CSP_REPORT_ONLY=1 reports violations without blocking: for trying out a stricter policy.
+if env_bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins from one client
+# address, that address is refused (HTTP 429) for the cool-off time. Attempts are kept in the
+# database (Axes section of the admin); usernames and addresses are never written to the logs.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "awards_site.middleware.client_ip"
+AXES_VERBOSE = False
+
+# Logging: one line per record on stderr, each with the request id (X-Request-ID, also sent back
+# in the response and in gunicorn's access log). LOG_FORMAT=json for one JSON object per line.
+# Nothing logs request bodies, cookies, passwords or client addresses.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', got {LOG_FORMAT!r}")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "awards_site.middleware.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            # Django attaches the request to its records; its repr holds the query string.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+    },
+}
+
+# Restoring a dumpdata backup: run loaddata with SIMPLE_HISTORY_ENABLED=0, because the dump
+# already holds the change history and loading many-to-many rows would log extra entries.
+SIMPLE_HISTORY_ENABLED = env_bool("SIMPLE_HISTORY_ENABLED", True)

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django_countries import countries
 
-from .models import MAX_YEAR, MIN_YEAR, Nomination, Nominee
+from .models import MAX_YEAR, MIN_YEAR, Category, Ceremony, Edition, Nomination, Nominee
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -63,3 +63,42 @@ class AwardFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+
+# --- FilterSets of the other API resources (programmes, editions, recipients, ceremonies) ---
+
+
+class CategoryFilter(django_filters.FilterSet):
+    program = SlugFilter(field_name="program__slug", label="Programme")
+
+    class Meta:
+        model = Category
+        fields = []
+
+
+class EditionFilter(django_filters.FilterSet):
+    program = SlugFilter(field_name="program__slug", label="Programme")
+    year = YearFilter(field_name="year", label="Year")
+
+    class Meta:
+        model = Edition
+        fields = []
+
+
+class RecipientFilter(django_filters.FilterSet):
+    country = django_filters.ChoiceFilter(field_name="country", choices=countries, label="Country")
+    kind = django_filters.ChoiceFilter(field_name="kind", choices=Nominee.Kind.choices, label="Kind")
+
+    class Meta:
+        model = Nominee
+        fields = []
+
+
+class CeremonyFilter(django_filters.FilterSet):
+    program = SlugFilter(field_name="edition__program__slug", label="Programme")
+    year = YearFilter(field_name="edition__year", label="Year")
+    country = django_filters.ChoiceFilter(field_name="country", choices=countries, label="Country")
+
+    class Meta:
+        model = Ceremony
+        fields = []

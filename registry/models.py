@@ -41,6 +41,7 @@ class Organization(models.Model):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=13, blank=True, default="", validators=[wikidata_id_validator]
     )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     class Meta:
         ordering = ["name", "id"]
@@ -57,6 +58,7 @@ class Program(models.Model):
     conferred_by = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="programs")
     description = models.TextField(blank=True, default="")
     website = models.URLField(blank=True, default="")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     class Meta:
         ordering = ["name", "id"]
@@ -83,6 +85,7 @@ class Category(models.Model):
         blank=True,
         help_text="Most awards per edition; leave blank for no limit.",
     )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     class Meta:
         ordering = ["program", "position", "name", "id"]
@@ -126,6 +129,7 @@ class Edition(models.Model):
         blank=True,
         help_text="Blank: unpublished. A future time: embargoed until then, then public automatically.",
     )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     history = HistoricalRecords()
     objects = EditionQuerySet.as_manager()
@@ -199,6 +203,7 @@ class Nominee(models.Model):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=13, blank=True, default="", validators=[wikidata_id_validator]
     )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     objects = NomineeQuerySet.as_manager()
 
@@ -294,7 +299,7 @@ class Nomination(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     history = HistoricalRecords()
     objects = NominationQuerySet.as_manager()
@@ -359,6 +364,7 @@ class Achievement(models.Model):
     quantity = models.PositiveIntegerField(null=True, blank=True, help_text="The figure, if there is one.")
     description = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     class Meta:
         ordering = ["nomination", "position", "id"]
@@ -411,6 +417,7 @@ class Ceremony(models.Model):
         help_text="Show the ceremony publicly from this time, before the edition's results are out. "
         "Blank: public only once the results are published.",
     )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     objects = CeremonyQuerySet.as_manager()
 
@@ -433,6 +440,7 @@ class Presentation(models.Model):
     presenter_name = models.CharField(max_length=200, blank=True, default="")
     presenter_title = models.CharField(max_length=200, blank=True, default="")
     remarks = models.TextField(blank=True, default="", help_text="A quote from the presenter.")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     class Meta:
         ordering = ["ceremony", "id"]
@@ -467,6 +475,7 @@ class Announcement(models.Model):
         Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="announcements"
     )
     related_awards = models.ManyToManyField(Nomination, blank=True, related_name="announcements")
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
 
     history = HistoricalRecords(m2m_fields=[related_awards])
     objects = AnnouncementQuerySet.as_manager()
