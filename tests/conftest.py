@@ -1,3 +1,7 @@
+import os
+import re
+from pathlib import Path
+
 import pytest
 
 
@@ -43,10 +47,6 @@ def staff_client(client, staff_user):
 # One browser per session; each test opens its own contexts (own cookies) on `live_server`.
 # docs/testing.md says how to run them. A failing test leaves a screenshot of each of its steps
 # in artifacts/browser/<test>/.
-import os  # noqa: E402
-import re  # noqa: E402
-from pathlib import Path  # noqa: E402
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
@@ -122,9 +122,8 @@ class Browsing:
             path.unlink()
         last = [("at failure", page.screenshot(full_page=True)) for c in self.contexts for page in c.pages]
         for number, (label, png) in enumerate(self.steps + last, start=1):
-            (folder / f"{number:02d}-{re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')}.png").write_bytes(
-                png
-            )
+            name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+            (folder / f"{number:02d}-{name}.png").write_bytes(png)
 
     def close(self) -> None:
         for context in self.contexts:

@@ -77,7 +77,7 @@ def open_edition():
     )
 
 
-def test_staff_enter_award_and_publish_it_after_an_embargo_and_the_public_then_finds_it(
+def test_award_entered_decided_and_scheduled_by_staff_is_public_only_once_published(
     browsing, staff_user, open_edition
 ):
     recipient = "Alex Harbourmaster"
