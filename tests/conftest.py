@@ -82,8 +82,8 @@ def chromium():
 
     # Playwright's sync API keeps an event loop running in this thread. Django then takes the ORM
     # calls for async code: it refuses them, and looks for connections in a second, empty set
-    # (losing e.g. the test database's serialized contents). The tests stay synchronous, so
-    # allow the calls and keep this thread's own connections.
+    # (opening a second connection to the same database). The tests stay synchronous, so allow
+    # the calls and keep this thread's own connections.
     own_connections = {alias: connections[alias] for alias in connections}
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -93,6 +93,20 @@ def chromium():
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
             yield browser
             browser.close()
+
+
+@pytest.fixture
+def staff_roles(transactional_db):
+    """The staff roles in a transactional test. Migration 0003_roles creates them, and the flush
+    after every transactional test deletes them: run that migration's own function again."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    [key] = [key for key in loader.disk_migrations if key[0] == "registry" and key[1].endswith("_roles")]
+    import_module(f"registry.migrations.{key[1]}").create_roles(loader.project_state(key).apps, None)
 
 
 class Browsing:

@@ -2,8 +2,8 @@
 public finds awards on the site, and every page type passes an axe-core accessibility scan.
 
 Fixtures (`browsing`, `chromium`) live in conftest.py; docs/testing.md says how to run these tests.
-Transactional, because the live server reads what the test writes; `serialized_rollback` restores
-the roles that migration 0003_roles created, which every transactional test's flush removes.
+Transactional, because the live server reads what the test writes; `staff_roles` recreates the
+roles that migration 0003_roles created, which every transactional test's flush removes.
 """
 
 import csv
@@ -20,7 +20,7 @@ from registry.demo import load_demo
 from registry.models import Edition, Nomination
 from tests.factories import AwardFactory, CategoryFactory, EditionFactory, OrganizationFactory, ProgramFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SEED_RECIPIENT = "Jorge Dominguez Martinez Vertiz"
 SEED_AWARD = "Exemplary Law Enforcement Partnership Award"
@@ -77,6 +77,7 @@ def open_edition():
     )
 
 
+@pytest.mark.usefixtures("staff_roles")
 def test_award_entered_decided_and_scheduled_by_staff_is_public_only_once_published(
     browsing, staff_user, open_edition
 ):
@@ -325,6 +326,7 @@ def accessibility_problems(page) -> list[str]:
     ]
 
 
+@pytest.mark.usefixtures("staff_roles")
 def test_every_public_page_type_and_the_admin_nomination_forms_pass_axe_core(browsing, demo_site, staff_user):
     award = demo_site
     ceremony = award.presentation.ceremony
