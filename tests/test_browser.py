@@ -192,7 +192,7 @@ def test_award_entered_decided_and_scheduled_by_staff_is_public_only_once_publis
     assert api_award["recipient"]["name"] == recipient
     assert api_award["recipient"]["affiliation"] == "Example Harbour Police (fictional)"
     assert [a["quantity"] for a in api_award["achievements"]] == [1200, 3]
-    assert "justification" not in str(api_award)
+    assert "committee's reasons" not in str(api_award)
     [item] = [i for i in json_of(visitor, "/feeds/awards.json")["items"] if recipient in i["title"]]
     assert item["_awards"]["recipient"]["name"] == recipient
 
