@@ -104,9 +104,9 @@ def staff_roles(transactional_db):
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
 
-    loader = MigrationLoader(connection)
-    [key] = [key for key in loader.disk_migrations if key[0] == "registry" and key[1].endswith("_roles")]
-    import_module(f"registry.migrations.{key[1]}").create_roles(loader.project_state(key).apps, None)
+    roles_migration = ("registry", "0003_roles")
+    state = MigrationLoader(connection).project_state(roles_migration)
+    import_module("registry.migrations.0003_roles").create_roles(state.apps, None)
 
 
 class Browsing:
@@ -122,7 +122,7 @@ class Browsing:
         context = self.browser.new_context(
             base_url=self.base_url, viewport={"width": 1280, "height": 900}, **context_options
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)  # generous: CI machines can be loaded
         self.contexts.append(context)
         return context.new_page()
 
