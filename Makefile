@@ -21,6 +21,7 @@ run: $(STAMP) ## Set everything up and serve the site on http://127.0.0.1:8000
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) ## The whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing, so the browser tests will be SKIPPED (apt-get install -y chromium; see docs/testing.md)."
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

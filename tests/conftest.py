@@ -1,3 +1,7 @@
+import os
+import re
+from pathlib import Path
+
 import pytest
 
 
@@ -39,3 +43,115 @@ def staff_client(client, staff_user):
         return client
 
     return make
+
+
+# --- Browser tests (issue 8): Debian's Chromium, driven by Playwright, against the live server ---
+# One browser per session; each test opens its own contexts (own cookies) on `live_server`.
+# docs/testing.md says how to run them. A failing test leaves a screenshot of each of its steps
+# in artifacts/browser/<test>/.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROWSER_ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "browser"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so fixtures can tell whether it failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium, launched once. Skipped without it, unless REQUIRE_BROWSER=1 (CI)."""
+    if not CHROMIUM.exists():
+        message = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install -y chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 and {message}", pytrace=False)
+        pytest.skip(message)
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread. Django then takes the ORM
+    # calls for async code: it refuses them, and looks for connections in a second, empty set
+    # (opening a second connection to the same database). The tests stay synchronous, so allow
+    # the calls and keep this thread's own connections.
+    own_connections = {alias: connections[alias] for alias in connections}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            for alias, connection in own_connections.items():
+                connections[alias] = connection
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def staff_roles(transactional_db):
+    """The staff roles in a transactional test. Migration 0003_roles creates them, and the flush
+    after every transactional test deletes them: run that migration's own function again."""
+    from importlib import import_module
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    roles_migration = ("registry", "0003_roles")
+    state = MigrationLoader(connection).project_state(roles_migration)
+    import_module("registry.migrations.0003_roles").create_roles(state.apps, None)
+
+
+class Browsing:
+    """The browser windows of one test, each with its own cookies, and the steps it went through."""
+
+    def __init__(self, browser, base_url: str):
+        self.browser = browser
+        self.base_url = base_url
+        self.contexts = []
+        self.steps: list[tuple[str, bytes]] = []
+
+    def new_page(self, **context_options):
+        context = self.browser.new_context(
+            base_url=self.base_url, viewport={"width": 1280, "height": 900}, **context_options
+        )
+        context.set_default_timeout(30_000)  # generous: CI machines can be loaded
+        self.contexts.append(context)
+        return context.new_page()
+
+    def step(self, page, label: str) -> None:
+        """Record what the page shows now; the pictures are written only if the test fails."""
+        self.steps.append((label, page.screenshot(full_page=True)))
+
+    def save_steps(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in folder.glob("*.png"):
+            path.unlink()
+        last = [("at failure", page.screenshot(full_page=True)) for c in self.contexts for page in c.pages]
+        for number, (label, png) in enumerate(self.steps + last, start=1):
+            name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+            (folder / f"{number:02d}-{name}.png").write_bytes(png)
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
+@pytest.fixture
+def browsing(request, chromium, live_server):
+    """Fresh browser contexts on the live server; screenshots of the steps when the test fails."""
+    session = Browsing(chromium, live_server.url)
+    yield session
+    report = getattr(request.node, "report_call", None)
+    if report is None or report.failed:
+        session.save_steps(BROWSER_ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name))
+    session.close()

@@ -114,8 +114,8 @@ def insert(model, rows: list[dict]) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create((model(**row) for row in rows), batch_size=BATCH_SIZE)
         return
+    # COPY skips Field.pre_save(), so auto_now/auto_now_add columns need their value here.
     now = timezone.now()
-    # COPY skips pre_save(), so auto_now(_add) timestamps are filled in here.
     defaults = {
         f.attname: now
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
