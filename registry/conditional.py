@@ -246,37 +246,38 @@ def store_response(etag: str, response, timeout: int) -> None:
     cache.set("response:" + etag.strip('"'), (response.content, headers), timeout=timeout)
 
 
-def conditional(view=None, *, cache_control: str = "public, no-cache", store_for: int | None = None):
+# Revalidate on every use: a stored answer must never outlive an embargo.
+CACHE_CONTROL = "public, no-cache"
+
+
+def conditional(view):
     """View decorator: a 304 (or the stored 200) before the view runs; validators on its answer.
 
-    `store_for`: seconds to keep the rendered 200 in the cache (default `PUBLIC_RESPONSE_CACHE_TTL`;
-    0: never). Only anonymous requests read or fill the stored copies.
+    Rendered 200s are kept for `PUBLIC_RESPONSE_CACHE_TTL` seconds (0: never) under their ETag.
+    Only anonymous requests read or fill the stored copies.
     """
 
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            state = request.public_state = shared_public_state()  # also for CachedCountPaginator
-            etag, timestamp = etag_for(state, request), http_timestamp(state)
-            response = get_conditional_response(request, etag=etag, last_modified=timestamp)
-            anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
-            ttl = settings.PUBLIC_RESPONSE_CACHE_TTL if store_for is None else store_for
-            if response is None and anonymous and ttl:
-                response = stored_response(etag)
-            if response is None:
-                response = view(request, *args, **kwargs)
-                if anonymous:
-                    if hasattr(response, "render") and callable(response.render):
-                        response.render()
-                    store_response(etag, response, max_age(state, ttl=ttl))
-            if response.status_code in (200, 304):
-                set_validators(response, etag, timestamp)
-                response["Cache-Control"] = cache_control
-            return response
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        state = request.public_state = shared_public_state()  # also for CachedCountPaginator
+        etag, timestamp = etag_for(state, request), http_timestamp(state)
+        response = get_conditional_response(request, etag=etag, last_modified=timestamp)
+        anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
+        ttl = settings.PUBLIC_RESPONSE_CACHE_TTL
+        if response is None and anonymous and ttl:
+            response = stored_response(etag)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if anonymous:
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                store_response(etag, response, max_age(state, ttl=ttl))
+        if response.status_code in (200, 304):
+            set_validators(response, etag, timestamp)
+            response["Cache-Control"] = CACHE_CONTROL
+        return response
 
-        return wrapper
-
-    return decorator(view) if view is not None else decorator
+    return wrapper
 
 
 # Seconds a count is kept (it is keyed by the public state, so this only bounds memory use).
