@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from registry.models import Announcement, Edition, Nomination, Nominee
+from registry.models import Announcement, Edition, Nomination, Nominee, Organization
 
 from .factories import (
     AnnouncementFactory,
@@ -485,3 +485,12 @@ class TestRolesMigration:
         roles.create_roles(state_apps, None)
         assert set(clerk.permissions.all()) == before
         assert Group.objects.filter(name__in=roles.ROLES).count() == 3
+
+
+def test_website_typed_without_a_scheme_is_stored_as_https(admin_client):
+    response = admin_client.post(
+        "/admin/registry/organization/add/",
+        {"name": "Example Body", "slug": "example-body", "website": "www.example.org"},
+    )
+    assert response.status_code == 302, response.content
+    assert Organization.objects.get(slug="example-body").website == "https://www.example.org"

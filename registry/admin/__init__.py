@@ -8,6 +8,7 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -23,6 +24,8 @@ __all__ = ["NominationAdmin"]
 admin.site.site_header = "Awards Registry administration"
 admin.site.site_title = "Awards Registry"
 PREVIEW_LIMIT = 100
+# A website typed without a scheme ("www.ice.gov") is taken as https, as Django 6 will do.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 def publication_state(at: datetime.datetime | None) -> str:
@@ -85,6 +88,7 @@ class PublishingAdmin(HistoryAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "short_name", country_name, "website"]
     list_filter = ["country"]
     search_fields = ["name", "short_name", "wikidata_id"]
@@ -100,6 +104,7 @@ class CategoryInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "conferred_by"]
     list_select_related = ["conferred_by"]
     search_fields = ["name", "conferred_by__name", "conferred_by__short_name"]
@@ -221,6 +226,7 @@ class AnnouncementAdmin(PublishingAdmin):
     publish_field = "published_at"
     publish_permission = "publish_announcement"
     publish_service = staticmethod(announcement_publish)
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "state", "edition"]
     list_select_related = ["edition"]
     search_fields = ["title", "summary", "body"]
