@@ -181,20 +181,24 @@ def public_state(now: datetime.datetime | None = None) -> PublicState:
     )
 
 
-def shared_public_state() -> PublicState:
+PUBLIC_STATE_KEY = "api-public-state"
+
+
+def shared_public_state(prefetched: PublicState | None = None) -> PublicState:
     """`public_state()`, reused from the cache for up to `API_VALIDATOR_TTL` seconds (0: never).
 
     Reuse delays an edit's effect on the validators by at most the TTL, but never a scheduled
-    publication: a stored state is dropped once its `next_publication` has come.
+    publication: a stored state is dropped once its `next_publication` has come. `prefetched` is
+    the cached state if the caller already read it in the same request (the API's throttle does).
     """
     ttl = settings.API_VALIDATOR_TTL
     if not ttl:
         return public_state()
     now = timezone.now()
-    state = cache.get("api-public-state")
+    state = prefetched if prefetched is not None else cache.get(PUBLIC_STATE_KEY)
     if state is None or (state.next_publication is not None and state.next_publication <= now):
         state = public_state(now)
-        cache.set("api-public-state", state, timeout=ttl)
+        cache.set(PUBLIC_STATE_KEY, state, timeout=ttl)
     return state
 
 

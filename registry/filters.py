@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import get_language
 from django_countries import countries
 
 from .models import MAX_YEAR, MIN_YEAR, Category, Ceremony, Edition, Nomination, Nominee
@@ -18,6 +19,30 @@ class YearFilter(django_filters.NumberFilter):
 
 class SlugFilter(django_filters.CharFilter):
     field_class = forms.SlugField
+
+
+class CountrySelect(forms.Select):
+    """The country drop-down, rendered once per (language, selection, attributes) and then reused.
+
+    Its ~250 options through the widget templates were a third of an uncached `/awards/`. The
+    choices are the fixed country list, so they need not be part of the key; the output is
+    Django's own rendering, byte for byte.
+    """
+
+    rendered = {}
+    MAX_RENDERED = 600  # ~250 countries and none, per language; cleared when full
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        if "aria-invalid" in final_attrs:  # an invalid value: rare, and not worth a slot
+            return super().render(name, value, attrs, renderer)
+        key = (get_language(), name, tuple(self.format_value(value)), tuple(final_attrs.items()), renderer)
+        html = self.rendered.get(key)
+        if html is None:
+            if len(self.rendered) >= self.MAX_RENDERED:
+                self.rendered.clear()
+            html = self.rendered[key] = super().render(name, value, attrs, renderer)
+        return html
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -41,7 +66,11 @@ class AwardFilter(django_filters.FilterSet):
     year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
     category = SlugFilter(field_name="category__slug", label="Category")
     country = django_filters.ChoiceFilter(
-        field_name="nominee__country", choices=countries, label="Country", empty_label="Any country"
+        field_name="nominee__country",
+        choices=countries,
+        label="Country",
+        empty_label="Any country",
+        widget=CountrySelect,
     )
     kind = django_filters.ChoiceFilter(
         field_name="nominee__kind", choices=Nominee.Kind.choices, label="Kind", empty_label="Any kind"

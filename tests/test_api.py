@@ -3,11 +3,16 @@
 import csv
 import datetime
 import io
+import json
 
 import pytest
 import time_machine
 from django.utils import timezone
+from rest_framework import serializers
+from rest_framework.request import Request
 
+from registry.api.querysets import award_queryset
+from registry.api.serializers import AwardSerializer
 from registry.models import Edition, Nomination
 
 from .factories import (
@@ -135,6 +140,14 @@ class TestAwardRepresentation:
             None,
         )
         assert body["achievements"] == []
+
+    def test_award_dict_is_byte_identical_to_the_declared_fields_output(self, rf, seed_award):
+        AwardFactory(nominee__affiliation=None, citation="")
+        request = Request(rf.get("/api/v1/awards/"))
+        serializer = AwardSerializer(context={"request": request})
+        for award in award_queryset():
+            declared = serializers.ModelSerializer.to_representation(serializer, award)
+            assert json.dumps(serializer.to_representation(award)) == json.dumps(declared)
 
     def test_every_list_is_paginated_with_count_and_links(self, client):
         a_public_object_of_each_resource()

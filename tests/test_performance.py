@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -113,6 +114,36 @@ def test_a_repeat_of_a_page_is_served_from_the_cache_with_one_query(client, djan
     with django_assert_num_queries(1):  # the public state, which names the stored copy
         again = client.get("/awards/")
     assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+@pytest.fixture
+def cache_reads(monkeypatch):
+    """The names of the default cache's read calls, one per round trip (not their inner calls)."""
+    backend, reads, depth = caches["default"], [], []
+    for name in ("get", "get_many"):
+        original = getattr(backend, name)
+
+        def counted(*args, _original=original, _name=name, **kwargs):
+            if not depth:
+                reads.append(_name)
+            depth.append(_name)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        monkeypatch.setattr(backend, name, counted)
+    return reads
+
+
+def test_an_api_revalidation_reads_the_cache_in_one_round_trip(client, settings, cache_reads):
+    settings.API_VALIDATOR_TTL = 60
+    AwardFactory()
+    etag = client.get("/api/v1/awards/")["ETag"]
+    cache_reads.clear()
+    response = client.get("/api/v1/awards/", headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert cache_reads == ["get_many"]  # the throttle's history and the public state together
 
 
 def test_a_stored_page_is_not_served_once_an_embargo_lifts(client):

@@ -5,11 +5,13 @@ import datetime
 import io
 
 import pytest
+from django import forms
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
+from registry.filters import AwardFilter
 from registry.models import Nomination
 
 from .factories import (
@@ -212,6 +214,14 @@ class TestAwardBrowser:
         assert "Select a valid choice" in page
         assert 'aria-invalid="true"' in page and 'aria-describedby="id_country-error"' in page
         assert "Jorge Dominguez" not in page
+
+    @pytest.mark.parametrize("data", [None, {"country": "MX"}, {"country": "FR", "q": "x"}])
+    def test_country_drop_down_is_a_plain_select_byte_for_byte_when_reused(self, data):
+        form = AwardFilter(data, queryset=Nomination.objects.none()).form
+        stored = [str(form["country"]) for _ in range(2)]  # the second comes from the store
+        form.fields["country"].widget = forms.Select(choices=form.fields["country"].choices)
+        assert stored == [str(form["country"])] * 2
+        assert data is None or '<option value="{}" selected>'.format(data["country"]) in stored[1]
 
     def test_programme_and_category_are_offered_as_choices_of_public_ones(self, client, seed):
         hidden = AwardFactory(edition__results_published_at=None, category__name="Hidden Category")
