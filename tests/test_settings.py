@@ -170,3 +170,11 @@ def test_json_logs_carry_the_request_id_of_each_request():
     ]
     assert len(generated_id) == 32
     assert "someone@example.org" not in completed.stderr  # paths are logged, query strings are not
+
+
+def test_manage_py_without_secret_key_says_what_to_set_without_a_traceback():
+    completed = run("", "check", SECRET_KEY="", DEBUG="0")
+
+    assert completed.returncode == 1
+    assert completed.stderr.strip().startswith("Configuration error: SECRET_KEY must be set")
+    assert "Traceback" not in completed.stderr
