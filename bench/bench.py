@@ -5,7 +5,8 @@ Builds the dataset in BENCH_DATABASE_URL (default: PostgreSQL database awards_pe
 `generate_data --awards $BENCH_AWARDS` if it holds none, then, once with the response cache on
 and once with it off (PUBLIC_RESPONSE_CACHE_TTL=0), starts gunicorn with bench/settings.py
 (workers as docs/deploy.md recommends) and runs wrk at BENCH_CONNECTIONS (16) connections for
-BENCH_SECONDS (10) on each URL, after a short warm-up. Prints requests/s, p50, p99 and the ratio
+BENCH_SECONDS (10) on each URL, after a short warm-up (BENCH_ONLY: a regex picking rows by
+label; BENCH_MODES: "on", "off" or both). Prints requests/s, p50, p99 and the ratio
 to the floor (the trivial view in the same run), then the gunicorn workers' RSS. Results also go
 to bench/results/bench-<time>.json. Traffic goes only to 127.0.0.1. Needs wrk
 (`apt-get install -y wrk`), PostgreSQL and, for the Redis cache, BENCH_REDIS_URL
@@ -179,10 +180,13 @@ def main() -> int:
         manage(env, "generate_data", "--awards", str(awards), "-v0")
         count = str(awards)
     rows = urls(sample(env))
+    if only := os.environ.get("BENCH_ONLY"):  # a regex on the labels; the floor always runs
+        rows = [rows[0], *(row for row in rows[1:] if re.search(only, row[0]))]
+    modes = [(m, m == "on") for m in os.environ.get("BENCH_MODES", "on off").split()]
     print(f"{int(count.split()[-1]):,} public awards; wrk: {connections} connections, {seconds} s per URL")
     report = {"machine": machine(), "connections": connections, "seconds": seconds, "runs": {}}
     log = results_dir / f"bench-{stamp}-server.log"
-    for mode, cache_on in (("on", True), ("off", False)):
+    for mode, cache_on in modes:
         print(f"Cache {mode} …", flush=True)
         results, rss = run_server(env, cache_on, rows, seconds, warmup, connections, log)
         report["runs"][mode] = {"results": results, "worker_rss_kib": rss}
