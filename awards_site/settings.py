@@ -156,6 +156,14 @@ if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own copies of the public state and of stored responses, in front of "default"
+# (registry/conditional.py). Bounded by entries: a stored page is 1-130 KB, so 100 entries keep
+# a worker under ~13 MB more.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "awards-local",
+    "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_ENTRIES", 100)},
+}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "awards_site.cache"
 
@@ -214,7 +222,12 @@ API_VALIDATOR_TTL = env_int("API_VALIDATOR_TTL", 1)
 # this only bounds memory use, never staleness. 0: no stored pages.
 PUBLIC_RESPONSE_CACHE_TTL = env_int("PUBLIC_RESPONSE_CACHE_TTL", 300)
 # Anonymous rate limit per client address, "<number>/<second|minute|hour|day>".
-API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute")
+# Empty or "none": no limit (for a deployment whose proxy limits instead).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "120/minute").strip()
+if API_ANON_RATE.lower() in ("", "none"):
+    API_ANON_RATE = None
+elif not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_ANON_RATE):
+    raise ImproperlyConfigured(f"API_ANON_RATE must be like '120/minute' or empty, got {API_ANON_RATE!r}")
 # Paths answered with `Access-Control-Allow-Origin: *` (public, read-only, no credentials).
 CORS_PUBLIC_PATH_PREFIXES = ["/api/", "/feeds/"]
 

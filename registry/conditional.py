@@ -22,16 +22,22 @@ publication is imminent, though not what.)
 Rendered bodies are kept in Django's cache (Redis when REDIS_URL is set) under a key made of the
 state token and the URL, so any public change, or an embargo lifting, makes a new key: nothing
 needs invalidating. The paginators' counts are cached the same way (`CachedCountPaginator`).
+
+The public state and the stored bodies are also kept in this process (the "local" cache, a
+bounded local-memory cache), in front of the shared one: a repeat request then costs no round
+trip at all. A stored body never goes stale (its key is its ETag); the state is kept locally only
+until `API_VALIDATOR_TTL` seconds after it was read from the database, as the shared copy is.
 """
 
 import datetime
 import hashlib
 import math
+import time
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import Exists, F, Func, OuterRef
@@ -64,6 +70,13 @@ class PublicState:
     token: str  # changes whenever anything public may have changed
     last_modified: datetime.datetime | None
     next_publication: datetime.datetime | None
+    read_at: float = 0.0  # time.time() when read from the database
+
+    def is_fresh(self, now: datetime.datetime, ttl: int) -> bool:
+        """Reusable at `now`: read less than `ttl` seconds ago, and no scheduled publication since."""
+        return now.timestamp() - self.read_at < ttl and (
+            self.next_publication is None or self.next_publication > now
+        )
 
 
 def _newest(queryset, field):
@@ -178,27 +191,32 @@ def public_state(now: datetime.datetime | None = None) -> PublicState:
         token=token,
         last_modified=max(filter(None, changed), default=None),
         next_publication=min(filter(None, next_times), default=None),
+        read_at=time.time(),
     )
 
 
-PUBLIC_STATE_KEY = "api-public-state"
+PUBLIC_STATE_KEY = "public-state"
 
 
-def shared_public_state(prefetched: PublicState | None = None) -> PublicState:
-    """`public_state()`, reused from the cache for up to `API_VALIDATOR_TTL` seconds (0: never).
+def shared_public_state() -> PublicState:
+    """`public_state()`, reused for up to `API_VALIDATOR_TTL` seconds (0: never) after it was read.
 
-    Reuse delays an edit's effect on the validators by at most the TTL, but never a scheduled
-    publication: a stored state is dropped once its `next_publication` has come. `prefetched` is
-    the cached state if the caller already read it in the same request (the API's throttle does).
+    This process's copy first, then the shared cache's, then the database. Reuse delays an
+    edit's effect on the validators by at most the TTL, but never a scheduled publication: a
+    state is not reused once its `next_publication` has come.
     """
     ttl = settings.API_VALIDATOR_TTL
     if not ttl:
         return public_state()
     now = timezone.now()
-    state = prefetched if prefetched is not None else cache.get(PUBLIC_STATE_KEY)
-    if state is None or (state.next_publication is not None and state.next_publication <= now):
-        state = public_state(now)
-        cache.set(PUBLIC_STATE_KEY, state, timeout=ttl)
+    local = caches["local"]
+    state = local.get(PUBLIC_STATE_KEY)
+    if state is None or not state.is_fresh(now, ttl):
+        state = cache.get(PUBLIC_STATE_KEY)
+        if state is None or not state.is_fresh(now, ttl):
+            state = public_state(now)
+            cache.set(PUBLIC_STATE_KEY, state, timeout=ttl)
+        local.set(PUBLIC_STATE_KEY, state, timeout=ttl)
     return state
 
 
@@ -232,10 +250,14 @@ CACHED_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Content-Langua
 
 
 def stored_response(etag: str) -> HttpResponse | None:
-    """The 200 kept under `etag`, if the cache still holds it."""
-    stored = cache.get("response:" + etag.strip('"'))
+    """The 200 kept under `etag`, if this process or the shared cache still holds it."""
+    key, local = "response:" + etag.strip('"'), caches["local"]
+    stored = local.get(key)
     if stored is None:
-        return None
+        stored = cache.get(key)
+        if stored is None:
+            return None
+        local.set(key, stored, timeout=settings.PUBLIC_RESPONSE_CACHE_TTL)
     content, headers = stored
     return HttpResponse(content, headers=headers)
 
@@ -247,7 +269,9 @@ def store_response(etag: str, response, timeout: int) -> None:
     if "Cookie" in response.get("Vary", ""):  # it depends on who asks: not shareable
         return
     headers = {name: response[name] for name in CACHED_HEADERS if name in response}
-    cache.set("response:" + etag.strip('"'), (response.content, headers), timeout=timeout)
+    key, stored = "response:" + etag.strip('"'), (response.content, headers)
+    cache.set(key, stored, timeout=timeout)
+    caches["local"].set(key, stored, timeout=timeout)
 
 
 # Revalidate on every use: a stored answer must never outlive an embargo.

@@ -86,11 +86,8 @@ def feed_endpoint(filterset_class=None, paginated=False):
     """
 
     def decorator(view):
-        conditional_view = conditional(view)
-
-        @require_safe
         @wraps(view)
-        def wrapper(request, *args, **kwargs):
+        def validated(request, *args, **kwargs):
             errors = {}
             if filterset_class is not None:
                 filterset = filterset_class(request.GET, queryset=Nomination.objects.public())
@@ -103,7 +100,16 @@ def feed_endpoint(filterset_class=None, paginated=False):
                     errors.update(form.errors)
                 kwargs["before"] = form.cleaned_data.get("before")
             if errors:
-                return _with_cors(JsonResponse(errors, status=400))
+                return JsonResponse(errors, status=400)
+            return view(request, *args, **kwargs)
+
+        # Validation runs only when the answer is not a 304 or a stored copy: those exist only for
+        # a URL that once validated, as the ETag covers the whole URL.
+        conditional_view = conditional(validated)
+
+        @require_safe
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
             return _with_cors(conditional_view(request, *args, **kwargs))
 
         return wrapper

@@ -9,12 +9,14 @@ import pytest
 def _fresh_cache(settings):
     """Each test starts with an empty cache, so no response leaks between tests, and reads the
     public state afresh on every request (tests that exercise its reuse set the TTL)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     settings.API_VALIDATOR_TTL = 0
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 # --- Staff roles (issue 6): users in the groups created by migration 0003_roles ------------

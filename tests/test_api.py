@@ -685,6 +685,19 @@ class TestCorsAndRateLimit:
         assert "detail" in response.json()
         assert response["Cache-Control"] == "no-store"
 
+    def test_the_allowance_comes_back_with_the_next_window(self, client, settings):
+        settings.API_ANON_RATE = "2/minute"
+        start = datetime.datetime(2026, 1, 1, 12, 0, 10, tzinfo=datetime.UTC)
+        with time_machine.travel(start, tick=False):
+            statuses = [client.get("/api/v1/awards/").status_code for _ in range(3)]
+            refused = client.get("/api/v1/awards/")
+        with time_machine.travel(start + datetime.timedelta(seconds=50), tick=False):
+            again = client.get("/api/v1/awards/")
+
+        assert statuses == [200, 200, 429]
+        assert refused["Retry-After"] == "50"  # when this minute's window ends
+        assert again.status_code == 200
+
     def test_forwarded_for_is_ignored_without_configured_proxies(self, client, settings):
         settings.API_ANON_RATE = "2/minute"
         statuses = [

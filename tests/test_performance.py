@@ -117,15 +117,15 @@ def test_a_repeat_of_a_page_is_served_from_the_cache_with_one_query(client, djan
 
 
 @pytest.fixture
-def cache_reads(monkeypatch):
-    """The names of the default cache's read calls, one per round trip (not their inner calls)."""
-    backend, reads, depth = caches["default"], [], []
-    for name in ("get", "get_many"):
+def shared_cache_calls(monkeypatch):
+    """The names of the calls made on the shared ("default") cache, one per round trip."""
+    backend, calls, depth = caches["default"], [], []
+    for name in ("get", "get_many", "set", "add", "incr", "delete"):
         original = getattr(backend, name)
 
         def counted(*args, _original=original, _name=name, **kwargs):
             if not depth:
-                reads.append(_name)
+                calls.append(_name)
             depth.append(_name)
             try:
                 return _original(*args, **kwargs)
@@ -133,17 +133,55 @@ def cache_reads(monkeypatch):
                 depth.pop()
 
         monkeypatch.setattr(backend, name, counted)
-    return reads
+    return calls
 
 
-def test_an_api_revalidation_reads_the_cache_in_one_round_trip(client, settings, cache_reads):
+def test_an_api_revalidation_makes_one_round_trip_to_the_shared_cache(client, settings, shared_cache_calls):
     settings.API_VALIDATOR_TTL = 60
     AwardFactory()
     etag = client.get("/api/v1/awards/")["ETag"]
-    cache_reads.clear()
+    shared_cache_calls.clear()
     response = client.get("/api/v1/awards/", headers={"if-none-match": etag})
     assert response.status_code == 304
-    assert cache_reads == ["get_many"]  # the throttle's history and the public state together
+    assert shared_cache_calls == ["incr"]  # the rate limit's counter; the state is this process's copy
+
+
+def test_a_stored_page_is_served_from_this_process_without_the_shared_cache(
+    client, settings, shared_cache_calls, django_assert_num_queries
+):
+    settings.API_VALIDATOR_TTL = 60
+    AwardFactory()
+    first = client.get("/awards/")
+    shared_cache_calls.clear()
+    with django_assert_num_queries(0):
+        again = client.get("/awards/")
+    assert again.content == first.content
+    assert shared_cache_calls == []
+
+
+def test_a_stored_page_another_process_rendered_is_served_from_the_shared_cache(client, settings):
+    settings.API_VALIDATOR_TTL = 60
+    AwardFactory(nominee__name="Shared Copy")
+    first = client.get("/awards/")
+    caches["local"].clear()  # as a worker that did not render it sees things
+    again = client.get("/awards/")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_this_process_reuses_the_public_state_no_longer_than_the_validator_ttl(client, settings):
+    settings.API_VALIDATOR_TTL = 5
+    award = AwardFactory(nominee__name="Old Name")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        etag = client.get("/api/v1/awards/")["ETag"]
+    award.nominee.name = "New Name"
+    award.nominee.save()
+    with time_machine.travel(start + datetime.timedelta(seconds=4), tick=False):  # within the TTL
+        assert client.get("/api/v1/awards/", headers={"if-none-match": etag}).status_code == 304
+    with time_machine.travel(start + datetime.timedelta(seconds=6), tick=False):
+        fresh = client.get("/api/v1/awards/", headers={"if-none-match": etag})
+    assert fresh.status_code == 200
+    assert fresh.json()["results"][0]["recipient"]["name"] == "New Name"
 
 
 def test_a_stored_page_is_not_served_once_an_embargo_lifts(client):

@@ -103,13 +103,23 @@ def test_admin_is_served_only_at_the_configured_admin_url():
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("ADMIN_URL", "/admin"), ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"), ("LOG_FORMAT", "xml")],
+    [
+        ("ADMIN_URL", "/admin"),
+        ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"),
+        ("LOG_FORMAT", "xml"),
+        ("API_ANON_RATE", "120 per minute"),
+    ],
 )
 def test_malformed_production_variables_refuse_to_start(name, value):
     completed = run("import django; django.setup()", **{name: value})
 
     assert completed.returncode != 0
     assert name in completed.stderr
+
+
+@pytest.mark.parametrize("value", ["", "none"])
+def test_an_empty_api_rate_means_no_limit(value):
+    assert setting_values("API_ANON_RATE", API_ANON_RATE=value)["API_ANON_RATE"] is None
 
 
 def test_proxy_ssl_header_is_read_as_header_and_value():

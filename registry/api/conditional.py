@@ -27,9 +27,7 @@ class ConditionalGetMixin:
     _from_cache = False
 
     def cached_response(self, request):
-        # Read by the throttle in the same cache round trip as its history, when it ran.
-        prefetched = getattr(request, "prefetched_public_state", None)
-        state = request.public_state = shared_public_state(prefetched)  # also for the paginator's count
+        state = request.public_state = shared_public_state()  # also for the paginator's count
         etag = etag_for(state, request, request.accepted_media_type)
         self._validators = (etag, http_timestamp(state), max_age(state))
         response = get_conditional_response(request, etag=etag, last_modified=self._validators[1])

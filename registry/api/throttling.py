@@ -5,12 +5,16 @@ from rest_framework.throttling import AnonRateThrottle
 
 from awards_site.middleware import client_ip
 
-from ..conditional import PUBLIC_STATE_KEY
-
 
 class AnonymousRateThrottle(AnonRateThrottle):
-    """`API_ANON_RATE` requests per client address, taken as the admin's login throttle takes it:
-    `X-Forwarded-For` is trusted only as far as `TRUSTED_PROXY_COUNT` proxies."""
+    """`API_ANON_RATE` requests per client address and fixed window (a minute for "120/minute").
+
+    The client address is taken as the admin's login throttle takes it: `X-Forwarded-For` is
+    trusted only as far as `TRUSTED_PROXY_COUNT` proxies. A counter per window is one atomic
+    increment in the cache (Redis `INCRBY`) per request; DRF's own sliding window reads and
+    writes the list of every request time in the window, which grows with the rate. The price:
+    a client may spend one window's allowance at its end and the next at the start of the next.
+    """
 
     def get_rate(self):
         return settings.API_ANON_RATE
@@ -19,19 +23,21 @@ class AnonymousRateThrottle(AnonRateThrottle):
         return client_ip(request)
 
     def allow_request(self, request, view):
-        """DRF's sliding window, with the shared public state read in the same cache round trip:
-        every API response needs it next (`ConditionalGetMixin.cached_response`)."""
         if self.rate is None:
             return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
+        client_key = self.get_cache_key(request, view)
+        if client_key is None:
             return True
-        found = self.cache.get_many([self.key, PUBLIC_STATE_KEY])
-        request.prefetched_public_state = found.get(PUBLIC_STATE_KEY)
-        self.history = found.get(self.key, [])
         self.now = self.timer()
-        while self.history and self.history[-1] <= self.now - self.duration:
-            self.history.pop()
-        if len(self.history) >= self.num_requests:
-            return self.throttle_failure()
-        return self.throttle_success()
+        window = int(self.now // self.duration)
+        self.window_ends = (window + 1) * self.duration
+        key = f"{client_key}:{window}"
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # the window's first request (add loses only to a concurrent first)
+            count = 1 if self.cache.add(key, 1, timeout=self.duration + 1) else self.cache.incr(key)
+        # None: the cache is unreachable (its errors are ignored), and no client is refused for that.
+        return count is None or count <= self.num_requests
+
+    def wait(self):
+        return max(0.0, self.window_ends - self.timer())
