@@ -24,6 +24,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from .api.querysets import award_row
 from .api.serializers import AwardSerializer
 from .conditional import conditional
 from .filters import AwardFilter
@@ -286,7 +287,8 @@ def json_feed(request: HttpRequest, rows, *, published, title, description, home
 
 def award_items(request: HttpRequest, awards: list[Nomination]) -> list[dict]:
     # One serializer for the page: DRF builds the fields once, not once per award.
-    structured = AwardSerializer(awards, many=True, context={"request": request}).data
+    rows = [award_row(award) for award in awards]
+    structured = AwardSerializer(rows, many=True, context={"request": request}).data
     about = request.build_absolute_uri(reverse("registry:feed-list"))
     return [
         award_item(request, award, {"about": about, **data})

@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from registry.api.querysets import award_queryset
+from registry.api.querysets import award_queryset, award_row, award_rows
 from registry.api.serializers import AwardSerializer
 from registry.models import Edition, Nomination
 
@@ -145,9 +145,13 @@ class TestAwardRepresentation:
         AwardFactory(nominee__affiliation=None, citation="")
         request = Request(rf.get("/api/v1/awards/"))
         serializer = AwardSerializer(context={"request": request})
-        for award in award_queryset():
-            declared = serializers.ModelSerializer.to_representation(serializer, award)
-            assert json.dumps(serializer.to_representation(award)) == json.dumps(declared)
+        awards = list(award_queryset())
+        rows = award_rows([award.id for award in awards])
+        assert len(rows) == len(awards) == 2
+        for award, row in zip(awards, rows, strict=True):
+            declared = json.dumps(serializers.ModelSerializer.to_representation(serializer, award))
+            assert json.dumps(serializer.to_representation(row)) == declared
+            assert json.dumps(serializer.to_representation(award_row(award))) == declared
 
     def test_every_list_is_paginated_with_count_and_links(self, client):
         a_public_object_of_each_resource()

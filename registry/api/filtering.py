@@ -8,7 +8,12 @@ class ApiFilterBackend(DjangoFilterBackend):
     """Filters list endpoints, and reports every malformed query parameter at once in one 400."""
 
     def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
+        filterset_class = self.get_filterset_class(view, queryset)
+        # No filter named in the query: nothing to filter or validate, so no FilterSet and form to build.
+        wanted = filterset_class is not None and any(
+            name in request.query_params for name in filterset_class.base_filters
+        )
+        filterset = self.get_filterset(request, queryset, view) if wanted else None
         errors = {}
         if filterset is not None and not filterset.is_valid():
             errors.update({name: list(messages) for name, messages in filterset.errors.items()})

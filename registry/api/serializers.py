@@ -5,13 +5,23 @@ the status of a nomination) is ever named here. Querysets come from the viewsets
 select and prefetch every relation read below, so each endpoint runs a constant number of queries.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Achievement, Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
+from ..models import (
+    AWARD_ORDER,
+    Achievement,
+    Announcement,
+    Category,
+    Ceremony,
+    Edition,
+    Nomination,
+    Nominee,
+    Program,
+)
+from .querysets import awards_in_order
 
 
 def absolute_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra):
@@ -114,8 +124,12 @@ class AchievementSerializer(serializers.ModelSerializer):
         fields = ["quantity", "description"]
 
 
+# Formats `published_at` as the declared field does, without building the serializer's fields.
+PUBLISHED_AT = serializers.DateTimeField()
+
+
 class AwardSerializer(serializers.ModelSerializer):
-    """A public award. The queryset must come from `registry.api.views.award_queryset()`."""
+    """A public award, from a row of `registry.api.querysets.award_rows()`."""
 
     url = ApiUrlField(view_name="api:award-detail")
     page_url = PageUrlField()
@@ -149,64 +163,62 @@ class AwardSerializer(serializers.ModelSerializer):
         ]
 
     def to_representation(self, award):
-        # The declared fields above are the schema (drf-spectacular) and the CSV columns; the dict
-        # is built directly because walking ~50 nested fields per award through DRF, with two
-        # reverse() calls, cost ~0.1 ms an award. tests/test_api.py compares it with the fields' output.
+        """`award` is a row of `registry.api.querysets.award_rows()` (or `award_row()`).
+
+        The declared fields above are the schema (drf-spectacular) and the CSV columns; the dict is
+        built directly because walking ~50 nested fields per award through DRF, with two reverse()
+        calls, cost ~0.1 ms an award. tests/test_api.py compares it with the fields' output.
+        """
         request = self.context["request"]
         if self._links is None:
             # Links are built from the list URL and a per-(programme, year, category) page URL,
             # not reverse()d per award: the page URL is shared by every award of a category.
             self._links = (request.build_absolute_uri(reverse("api:award-list")), {})
         api_list_url, page_urls = self._links
-        edition = award.edition
-        program = edition.program
-        category = award.category
-        nominee = award.nominee
-        affiliation = nominee.affiliation
-        try:
-            presentation = award.presentation
-        except ObjectDoesNotExist:
-            presentation = None
-        if presentation is None:
-            ceremony = presented_by = None
-        else:
-            venue = presentation.ceremony
-            ceremony = {
-                "slug": venue.slug,
-                "name": venue.name,
-                "date": venue.date.isoformat(),
-                "venue": venue.venue,
-                "city": venue.city,
-                "country": venue.country.code or "",
-            }
-            presented_by = {"name": presentation.presenter_name, "title": presentation.presenter_title}
-        page_key = (program.slug, edition.year, category.slug)
+        page_key = (award["program_slug"], award["year"], award["category_slug"])
         page_url = page_urls.get(page_key)
         if page_url is None:
-            page_url = page_urls[page_key] = request.build_absolute_uri(award.get_absolute_url())
-        published_at = edition.results_published_at
+            path = reverse(
+                "registry:award-detail",
+                kwargs=dict(zip(("program", "year", "category"), page_key, strict=True)),
+            )
+            page_url = page_urls[page_key] = request.build_absolute_uri(path)
+        if award["presentation"] is None:
+            ceremony = presented_by = None
+        else:
+            ceremony = {
+                "slug": award["ceremony_slug"],
+                "name": award["ceremony_name"],
+                "date": award["ceremony_date"].isoformat(),
+                "venue": award["ceremony_venue"],
+                "city": award["ceremony_city"],
+                "country": award["ceremony_country"] or "",
+            }
+            presented_by = {"name": award["presenter_name"], "title": award["presenter_title"]}
+        published_at = award["published_at"]
         return {
-            "id": award.pk,
-            "url": f"{api_list_url}{award.pk}/",
+            "id": award["id"],
+            "url": f"{api_list_url}{award['id']}/",
             "page_url": page_url,
-            "program": {"slug": program.slug, "name": program.name},
-            "year": edition.year,
-            "category": {"slug": category.slug, "name": category.name},
+            "program": {"slug": award["program_slug"], "name": award["program_name"]},
+            "year": award["year"],
+            "category": {"slug": award["category_slug"], "name": award["category_name"]},
             "recipient": {
-                "slug": nominee.slug,
-                "name": nominee.name,
-                "kind": nominee.kind,
-                "title": nominee.title,
-                "affiliation": affiliation.name if affiliation is not None else None,
-                "country": nominee.country.code or "",
+                "slug": award["recipient_slug"],
+                "name": award["recipient_name"],
+                "kind": award["recipient_kind"],
+                "title": award["recipient_title"],
+                "affiliation": award["affiliation"],
+                "country": award["recipient_country"] or "",
             },
-            "citation": award.citation,
+            "citation": award["citation"],
             "achievements": [
-                {"quantity": a.quantity, "description": a.description} for a in award.achievements.all()
+                {"quantity": quantity, "description": description}
+                for quantity, description in award["achievements"]
             ],
             "ceremony": ceremony,
             "presented_by": presented_by,
-            "published_at": self.fields["published_at"].to_representation(published_at)
+            "published_at": PUBLISHED_AT.to_representation(published_at)
             if published_at is not None
             else None,
         }
@@ -292,13 +304,18 @@ class EditionDetailSerializer(EditionSerializer):
 
     @extend_schema_field(EditionCategorySerializer(many=True))
     def get_categories(self, edition):
+        awards = (
+            Nomination.objects.public()
+            .filter(edition=edition)
+            .order_by("category__position", "category__name", "category_id", "nominee__name", "id")
+        )
         groups = {}
-        for award in edition.public_awards:  # prefetched in category order
-            group = groups.setdefault(award.category_id, {"category": award.category, "awards": []})
-            group["awards"].append(award)
+        for award in awards_in_order(awards):  # in category order
+            group = groups.setdefault(award["category_slug"], [])
+            group.append(award)
         rows = [
-            {"slug": g["category"].slug, "name": g["category"].name, "awards": g["awards"]}
-            for g in groups.values()
+            {"slug": slug, "name": group[0]["category_name"], "awards": group}
+            for slug, group in groups.items()
         ]
         return EditionCategorySerializer(rows, many=True, context=self.context).data
 
@@ -318,10 +335,15 @@ class RecipientDetailSerializer(RecipientSerializer):
     """A recipient with every public award, newest first."""
 
     biography = serializers.CharField()
-    awards = AwardSerializer(source="public_awards", many=True)
+    awards = serializers.SerializerMethodField()
 
     class Meta(RecipientSerializer.Meta):
         fields = [*RecipientSerializer.Meta.fields, "biography", "awards"]
+
+    @extend_schema_field(AwardSerializer(many=True))
+    def get_awards(self, recipient):
+        awards = awards_in_order(Nomination.objects.public().filter(nominee=recipient).order_by(*AWARD_ORDER))
+        return AwardSerializer(awards, many=True, context=self.context).data
 
 
 class CeremonySerializer(serializers.ModelSerializer):
