@@ -23,8 +23,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
+from django_countries import countries
 
-from .api.querysets import award_row
+from .api.querysets import award_rows
 from .api.serializers import AwardSerializer
 from .conditional import conditional
 from .filters import AwardFilter
@@ -135,20 +136,13 @@ def newest_first(queryset, published_field: str, before: Position | None = None,
     return queryset.order_by(f"-{published_field}", "-pk")[:limit]
 
 
-def award_rows(queryset, before: Position | None = None, limit: int = ITEMS_PER_PAGE) -> list[Nomination]:
-    """A page of public awards from `queryset`, newest first, with everything an item shows.
+def award_page(queryset, before: Position | None = None, limit: int = ITEMS_PER_PAGE) -> list[dict]:
+    """A page of public awards from `queryset`, newest first, as `award_rows()` rows.
 
     The page's keys come from narrow rows; only those rows are then joined to their details
     (sorting 100,000 fully joined rows to keep 50 is what makes a feed slow).
     """
-    keys = list(newest_first(queryset.values_list("pk", flat=True), AWARD_PUBLISHED, before, limit))
-    details = (
-        Nomination.objects.public()
-        .select_related("edition__program", "category", "nominee__affiliation", "presentation__ceremony")
-        .prefetch_related("achievements")
-        .in_bulk(keys)
-    )
-    return [details[pk] for pk in keys if pk in details]
+    return award_rows(newest_first(queryset.values_list("pk", flat=True), AWARD_PUBLISHED, before, limit))
 
 
 def public_announcements():
@@ -166,34 +160,59 @@ def item_id(obj) -> str:
     return f"urn:awards-registry:{obj._meta.model_name}:{obj.pk}"
 
 
-def award_title(award: Nomination) -> str:
-    return f"{award.nominee.name} receives the {award.edition.year} {award.category.name}"
+# The award items below are built from `award_rows()` rows (registry/api/querysets.py).
 
 
-def award_summary(award: Nomination) -> str:
-    nominee = award.nominee
-    who = ", ".join(part for part in (nominee.title, getattr(nominee.affiliation, "name", "")) if part)
-    recipient = f"{nominee.name} ({who})" if who else nominee.name
-    edition = award.edition
-    return f"{recipient} receives the {edition.year} {award.category.name} of the {edition.program.name}."
+def award_item_id(award: dict) -> str:
+    return f"urn:awards-registry:nomination:{award['id']}"
 
 
-def _presented_by(award: Nomination) -> str:
+def award_path(award: dict) -> str:
+    """The award's page (its category in its edition), as `Nomination.get_absolute_url()`."""
+    return reverse(
+        "registry:award-detail",
+        kwargs={"program": award["program_slug"], "year": award["year"], "category": award["category_slug"]},
+    )
+
+
+def award_title(award: dict) -> str:
+    return f"{award['recipient_name']} receives the {award['year']} {award['category_name']}"
+
+
+def award_summary(award: dict) -> str:
+    who = ", ".join(part for part in (award["recipient_title"], award["affiliation"]) if part)
+    name = award["recipient_name"]
+    recipient = f"{name} ({who})" if who else name
+    return (
+        f"{recipient} receives the {award['year']} {award['category_name']} of the {award['program_name']}."
+    )
+
+
+def _presented_by(award: dict) -> str:
     """ "<ceremony>, <date>, <venue>, <city>. Presented by <name>, <title>." """
-    presentation = getattr(award, "presentation", None)
-    if presentation is None:
+    if award["presentation"] is None:
         return ""
-    ceremony = presentation.ceremony
-    where = [ceremony.name, f"{ceremony.date:%Y-%m-%d}", ceremony.venue, ceremony.city]
-    presenter = ", ".join(p for p in (presentation.presenter_name, presentation.presenter_title) if p)
+    where = [
+        award["ceremony_name"],
+        f"{award['ceremony_date']:%Y-%m-%d}",
+        award["ceremony_venue"],
+        award["ceremony_city"],
+    ]
+    presenter = ", ".join(p for p in (award["presenter_name"], award["presenter_title"]) if p)
     text = ", ".join(p for p in where if p) + "."
     return f"{text} Presented by {presenter}." if presenter else text
 
 
-def award_text(award: Nomination) -> str:
-    parts = [award_summary(award), award.citation]
-    parts += [str(achievement) for achievement in award.achievements.all()]
-    parts.append(_presented_by(award))
+def _achievements(award: dict) -> list[str]:
+    # As Achievement.__str__ writes them.
+    return [
+        f"{quantity:,} {description}" if quantity is not None else description
+        for quantity, description in award["achievements"]
+    ]
+
+
+def award_text(award: dict) -> str:
+    parts = [award_summary(award), award["citation"], *_achievements(award), _presented_by(award)]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -202,32 +221,28 @@ def paragraphs(text: str) -> str:
     return mark_safe(linebreaks(text, autoescape=True))  # safe: linebreaks escaped the text
 
 
-def award_html(award: Nomination) -> str:
+def award_html(award: dict) -> str:
     """The item's HTML: every value escaped."""
-    achievements = format_html_join("", "<li>{}</li>", ((str(a),) for a in award.achievements.all()))
+    achievements = format_html_join("", "<li>{}</li>", ((a,) for a in _achievements(award)))
     presented_by = _presented_by(award)
     return format_html(
         "<p>{}</p>{}{}{}",
         award_summary(award),
-        paragraphs(award.citation),
+        paragraphs(award["citation"]),
         format_html("<ul>{}</ul>", achievements) if achievements else "",
         format_html("<p>{}</p>", presented_by) if presented_by else "",
     )
 
 
-def award_tags(award: Nomination) -> list[str]:
-    tags = [
-        award.edition.program.name,
-        award.category.name,
-        str(award.edition.year),
-        award.nominee.country.name,
-    ]
+def award_tags(award: dict) -> list[str]:
+    country = countries.name(award["recipient_country"]) if award["recipient_country"] else ""
+    tags = [award["program_name"], award["category_name"], str(award["year"]), country]
     return [tag for tag in tags if tag]
 
 
-def award_modified(award: Nomination) -> datetime.datetime:
+def award_modified(award: dict) -> datetime.datetime:
     # An edit made before publication is not news: the item changed when it went live.
-    return max(award.updated_at, award.edition.results_published_at)
+    return max(award["updated_at"], award["published_at"])
 
 
 def announcement_html(announcement: Announcement) -> str:
@@ -260,11 +275,11 @@ def _with_filters(path: str, filterset: AwardFeedFilter) -> str:
     return f"{path}?{query}" if query else path
 
 
-def json_feed(request: HttpRequest, rows, *, published, title, description, home_page_url, to_items):
+def json_feed(request: HttpRequest, rows, *, position, title, description, home_page_url, to_items):
     """One document of a JSON Feed 1.1; `next_url` links the next while there is one.
 
     `rows`: up to ITEMS_PER_PAGE + 1 rows, newest first (the extra one says there is more);
-    `published(row)`: its publication time, which with its pk marks where the next document starts.
+    `position(row)`: its `Position` (publication time and pk), where the next document starts.
     """
     rows = list(rows)
     feed = {
@@ -281,14 +296,12 @@ def json_feed(request: HttpRequest, rows, *, published, title, description, home
     }
     if len(rows) > ITEMS_PER_PAGE:
         last = rows[ITEMS_PER_PAGE - 1]
-        feed["next_url"] = _feed_url(request, before=Position(published(last), last.pk))
+        feed["next_url"] = _feed_url(request, before=position(last))
     return JsonResponse(feed, content_type=JSON_FEED_CONTENT_TYPE)
 
 
-def award_items(request: HttpRequest, awards: list[Nomination]) -> list[dict]:
-    # One serializer for the page: DRF builds the fields once, not once per award.
-    rows = [award_row(award) for award in awards]
-    structured = AwardSerializer(rows, many=True, context={"request": request}).data
+def award_items(request: HttpRequest, awards: list[dict]) -> list[dict]:
+    structured = AwardSerializer(awards, many=True, context={"request": request}).data
     about = request.build_absolute_uri(reverse("registry:feed-list"))
     return [
         award_item(request, award, {"about": about, **data})
@@ -296,15 +309,15 @@ def award_items(request: HttpRequest, awards: list[Nomination]) -> list[dict]:
     ]
 
 
-def award_item(request: HttpRequest, award: Nomination, structured: dict) -> dict:
+def award_item(request: HttpRequest, award: dict, structured: dict) -> dict:
     return {
-        "id": item_id(award),
-        "url": request.build_absolute_uri(award.get_absolute_url()),
+        "id": award_item_id(award),
+        "url": request.build_absolute_uri(award_path(award)),
         "title": award_title(award),
         "content_text": award_text(award),
         "content_html": award_html(award),
         "summary": award_summary(award),
-        "date_published": rfc3339(award.edition.results_published_at),
+        "date_published": rfc3339(award["published_at"]),
         "date_modified": rfc3339(award_modified(award)),
         "tags": award_tags(award),
         "_awards": structured,
@@ -335,8 +348,8 @@ def announcement_item(request: HttpRequest, announcement: Announcement) -> dict:
 def awards_json(request, filterset, before):
     return json_feed(
         request,
-        award_rows(filterset.qs, before, ITEMS_PER_PAGE + 1),
-        published=lambda award: award.edition.results_published_at,
+        award_page(filterset.qs, before, ITEMS_PER_PAGE + 1),
+        position=lambda award: Position(award["published_at"], award["id"]),
         title="Awards",
         description="Published awards, newest first, with the structured award in `_awards`.",
         home_page_url=_with_filters(reverse("registry:award-list"), filterset),
@@ -349,7 +362,7 @@ def news_json(request, before):
     return json_feed(
         request,
         newest_first(public_announcements(), "published_at", before, ITEMS_PER_PAGE + 1),
-        published=lambda announcement: announcement.published_at,
+        position=lambda announcement: Position(announcement.published_at, announcement.pk),
         title="News",
         description="Published announcements and press releases, newest first.",
         home_page_url=reverse("registry:announcement-list"),
@@ -399,7 +412,13 @@ class AwardsRssFeed(RegistryFeed):
         return _with_filters(reverse("registry:award-list"), obj.filterset)
 
     def items(self, obj):
-        return award_rows(obj.filterset.qs)
+        return award_page(obj.filterset.qs)
+
+    def item_guid(self, award):
+        return award_item_id(award)
+
+    def item_link(self, award):
+        return award_path(award)
 
     def item_title(self, award):
         return award_title(award)
@@ -408,7 +427,7 @@ class AwardsRssFeed(RegistryFeed):
         return award_html(award)
 
     def item_pubdate(self, award):
-        return award.edition.results_published_at
+        return award["published_at"]
 
     def item_updateddate(self, award):
         return award_modified(award)

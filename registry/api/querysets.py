@@ -51,6 +51,7 @@ AWARD_COLUMNS = {
     "ceremony_venue": "presentation__ceremony__venue",
     "ceremony_city": "presentation__ceremony__city",
     "ceremony_country": "presentation__ceremony__country",
+    "updated_at": "updated_at",  # for the feeds' item dates
 }
 
 
@@ -113,9 +114,9 @@ def _assemble(rows, achievements) -> dict[int, dict]:
     for nomination_id, quantity, description in achievements:
         if nomination_id in by_id:
             by_id[nomination_id]["achievements"].append((quantity, description))
-    for award in by_id.values():  # SQLite returns dates as text to a plain cursor
-        if isinstance(award["published_at"], str):
-            award["published_at"] = _aware(parse_datetime(award["published_at"]))
+    for award in by_id.values():  # SQLite hands a plain cursor naive datetimes (or text)
+        for key in ("published_at", "updated_at"):
+            award[key] = _aware(award[key])
         if isinstance(award["ceremony_date"], str):
             award["ceremony_date"] = parse_date(award["ceremony_date"])
     return by_id
@@ -137,5 +138,9 @@ def award_row(award: Nomination) -> dict:
     return row
 
 
-def _aware(value: datetime.datetime) -> datetime.datetime:
-    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
+def _aware(value):
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
