@@ -246,7 +246,7 @@ def set_validators(response, etag: str, timestamp: int) -> None:
 
 
 # Headers of a 200 worth keeping with its cached body.
-CACHED_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Content-Language")
+CACHED_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Content-Language", "Vary", "Allow")
 
 
 def stored_response(etag: str) -> HttpResponse | None:

@@ -702,6 +702,19 @@ class TestCorsAndRateLimit:
         assert refused["Retry-After"] == "50"  # when this minute's window ends
         assert again.status_code == 200
 
+    def test_every_answer_counts_once_whether_rendered_stored_or_not_modified(self, client, settings):
+        settings.API_ANON_RATE = "4/minute"
+        AwardFactory()
+        with time_machine.travel(datetime.datetime(2026, 1, 1, 12, 0, 10, tzinfo=datetime.UTC), tick=False):
+            rendered = client.get("/api/v1/awards/")
+            stored = client.get("/api/v1/awards/")
+            not_modified = client.get("/api/v1/awards/", headers={"if-none-match": rendered["ETag"]})
+            another = client.get("/api/v1/programs/")  # rendered: counted once, not twice
+            refused = client.get("/api/v1/awards/", headers={"if-none-match": rendered["ETag"]})
+
+        assert [r.status_code for r in (rendered, stored, not_modified, another)] == [200, 200, 304, 200]
+        assert refused.status_code == 429
+
     def test_forwarded_for_is_ignored_without_configured_proxies(self, client, settings):
         settings.API_ANON_RATE = "2/minute"
         statuses = [

@@ -184,6 +184,38 @@ def test_this_process_reuses_the_public_state_no_longer_than_the_validator_ttl(c
     assert fresh.json()["results"][0]["recipient"]["name"] == "New Name"
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/awards/", "/api/v1/awards/?format=csv", "/api/v1/", "/api/v1/awards/?page_size=1"]
+)
+def test_a_stored_api_answer_has_the_headers_and_body_of_the_rendered_one(client, path):
+    AwardFactory.create_batch(2)
+    rendered = client.get(path)
+    stored = client.get(path)
+    not_modified = client.get(path, headers={"if-none-match": rendered["ETag"]})
+
+    assert stored.content == rendered.content
+    names = ("Content-Type", "Vary", "Allow", "Link", "ETag", "Last-Modified", "Cache-Control")
+    assert {n: stored.get(n) for n in names} == {n: rendered.get(n) for n in names}
+    assert "Cookie" not in rendered.get("Vary", "")  # the same for everyone: shareable
+    assert not_modified.status_code == 304
+    for name in ("Vary", "ETag", "Last-Modified", "Cache-Control"):
+        assert not_modified.get(name) == rendered.get(name), name
+
+
+def test_an_api_answer_depends_on_the_accept_header_it_was_negotiated_from(client):
+    AwardFactory()
+    as_json = client.get("/api/v1/awards/", headers={"accept": "application/json"})
+    as_csv = client.get("/api/v1/awards/", headers={"accept": "text/csv"})
+    again_csv = client.get(
+        "/api/v1/awards/", headers={"accept": "text/csv", "if-none-match": as_json["ETag"]}
+    )
+
+    assert as_json["Content-Type"] == "application/json"
+    assert as_csv["Content-Type"].startswith("text/csv")
+    assert as_csv["ETag"] != as_json["ETag"]
+    assert again_csv.status_code == 200 and again_csv.content == as_csv.content
+
+
 def test_a_stored_page_is_not_served_once_an_embargo_lifts(client):
     start = timezone.now()
     AwardFactory()

@@ -2,7 +2,7 @@
 with `Cache-Control: public, max-age=…` and the rendered 200 kept under its ETag."""
 
 from django.conf import settings
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from ..conditional import (
     etag_for,
@@ -16,23 +16,46 @@ from ..conditional import (
 
 
 class ConditionalGetMixin:
-    """ETag, Last-Modified and Cache-Control on GETs; a 304 (or a stored 200) before the view's queries.
+    """ETag, Last-Modified and Cache-Control on GETs; a 304 (or a stored 200) before DRF runs.
 
-    Handlers call `self.cached_response(request)` first and return its response when there is one.
     A 200 body is kept in the cache under its ETag, which changes with the data and at every
-    scheduled publication, so a stored body is never served for a state it does not show.
+    scheduled publication, so a stored body is never served for a state it does not show. The
+    ETag also covers the URL (filters, page, `?format=`) and the request's `Accept` header, so
+    it is known before DRF negotiates the format.
     """
 
     _validators = None
-    _from_cache = False
 
-    def cached_response(self, request):
-        state = request.public_state = shared_public_state()  # also for the paginator's count
-        etag = etag_for(state, request, request.accepted_media_type)
-        self._validators = (etag, http_timestamp(state), max_age(state))
-        response = get_conditional_response(request, etag=etag, last_modified=self._validators[1])
-        if response is None and (response := stored_response(etag)):
-            self._from_cache = True
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD"):
+            state = request.public_state = shared_public_state()  # also for the paginator's count
+            etag = etag_for(state, request, request.META.get("HTTP_ACCEPT", ""))
+            self._validators = (etag, http_timestamp(state), max_age(state))
+            # An answer from the cache skips DRF's request wrapping, negotiation and rendering;
+            # it still counts against the rate limit, and a refusal goes on to DRF's 429.
+            if self.within_rate_limit(request):
+                response = get_conditional_response(request, etag=etag, last_modified=self._validators[1])
+                if response is None:
+                    response = stored_response(etag)
+                if response is not None:
+                    return self.finalize_cached(response)
+        return super().dispatch(request, *args, **kwargs)
+
+    def within_rate_limit(self, request) -> bool:
+        allowed = all(throttle.allow_request(request, self) for throttle in self.get_throttles())
+        request.counted_by_rate_limit = allowed  # DRF's own check then lets it through uncounted
+        return allowed
+
+    def finalize_cached(self, response):
+        """The headers DRF and `finalize_response` give every answer (Allow, Vary, validators)."""
+        headers = self.default_response_headers
+        if "Vary" in headers:
+            patch_vary_headers(response, [headers.pop("Vary")])
+        for name, value in headers.items():
+            response[name] = value
+        etag, timestamp, age = self._validators
+        set_validators(response, etag, timestamp)
+        patch_cache_control(response, public=True, max_age=age)
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -44,7 +67,7 @@ class ConditionalGetMixin:
             if response.status_code in (200, 304):
                 set_validators(response, etag, timestamp)
             patch_cache_control(response, public=True, max_age=age)
-            if response.status_code == 200 and not self._from_cache:
+            if response.status_code == 200:
                 # Kept no longer than clients may keep it: bounds any change the validators miss.
                 response.render()
                 store_response(etag, response, min(age, settings.PUBLIC_RESPONSE_CACHE_TTL))

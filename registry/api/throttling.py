@@ -22,8 +22,13 @@ class AnonymousRateThrottle(AnonRateThrottle):
     def get_ident(self, request):
         return client_ip(request)
 
+    def get_cache_key(self, request, view):
+        # Every API client is anonymous (no authentication classes); not reading `request.user`
+        # keeps the session untouched, so no answer gets `Vary: Cookie`.
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
     def allow_request(self, request, view):
-        if self.rate is None:
+        if self.rate is None or getattr(request, "counted_by_rate_limit", False):
             return True
         client_key = self.get_cache_key(request, view)
         if client_key is None:

@@ -30,12 +30,6 @@ class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
         renderers = super().get_renderers()
         return renderers if self.action == "list" else renderers[:1]  # CSV for lists only
 
-    def list(self, request, *args, **kwargs):
-        return self.cached_response(request) or super().list(request, *args, **kwargs)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self.cached_response(request) or super().retrieve(request, *args, **kwargs)
-
     def filter_queryset(self, queryset):
         # Query filters narrow lists; a detail URL names one object, whatever the query string says.
         return super().filter_queryset(queryset) if self.action == "list" else queryset
@@ -159,9 +153,6 @@ class AnnouncementViewSet(PublicViewSet):
 
 class ApiRootView(ConditionalGetMixin, routers.APIRootView):
     """The entry point: a link to each resource's list."""
-
-    def get(self, request, *args, **kwargs):
-        return self.cached_response(request) or super().get(request, *args, **kwargs)
 
 
 def not_found(request, *args, **kwargs):
