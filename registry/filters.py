@@ -2,6 +2,9 @@
 
 import django_filters
 from django import forms
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
 
@@ -37,12 +40,52 @@ def country_choices():
     return choices
 
 
-class CountrySelect(forms.Select):
+def html_attrs(attrs):
+    """The attributes as Django's `django/forms/widgets/attrs.html` writes them."""
+    return mark_safe(
+        "".join(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+class FastSelect(forms.Select):
+    """A drop-down whose options are joined in Python instead of one widget template each.
+
+    With hundreds of programmes and categories, the option template was half the uncached
+    `/awards/`. The output is Django's `select.html` and `select_option.html`, byte for byte
+    (tests/test_page_rendering.py compares them); a choice list with groups, or several
+    values, takes Django's own path.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if self.allow_multiple_selected or any(isinstance(label, list | tuple) for _, label in choices):
+            return super().render(name, value, attrs, renderer)
+        selected = self.format_value(value)[0]
+        options, seen_selected = [], False
+        for option_value, label in choices:
+            option_value = "" if option_value is None else str(option_value)
+            is_selected = not seen_selected and option_value == selected
+            seen_selected |= is_selected
+            options.append((option_value, mark_safe(" selected") if is_selected else "", localize(label)))
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            name,
+            html_attrs(self.build_attrs(self.attrs, attrs)),
+            format_html_join("", '\n  <option value="{}"{}>{}</option>\n', options),
+        )
+
+
+class CountrySelect(FastSelect):
     """The country drop-down, rendered once per (language, selection, attributes) and then reused.
 
     Its ~250 options through the widget templates were a third of an uncached `/awards/`. The
-    choices are the fixed country list, so they need not be part of the key; the output is
-    Django's own rendering, byte for byte.
+    choices are the fixed country list, so they need not be part of the key.
     """
 
     rendered = {}
@@ -89,7 +132,11 @@ class AwardFilter(django_filters.FilterSet):
         widget=CountrySelect,
     )
     kind = django_filters.ChoiceFilter(
-        field_name="nominee__kind", choices=Nominee.Kind.choices, label="Kind", empty_label="Any kind"
+        field_name="nominee__kind",
+        choices=Nominee.Kind.choices,
+        label="Kind",
+        empty_label="Any kind",
+        widget=FastSelect,
     )
     ordering = StableOrderingFilter(
         fields=[
@@ -100,6 +147,7 @@ class AwardFilter(django_filters.FilterSet):
         ],
         label="Order by",
         empty_label="Newest first",
+        widget=FastSelect,
     )
 
     class Meta:

@@ -1,7 +1,6 @@
 """Public pages (SPEC §5). Every query starts from a visibility-rule QuerySet method, and
 anything that is not public raises the same plain 404 as a page that does not exist."""
 
-from django import forms
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
@@ -9,13 +8,15 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
+from django_countries import countries
 
 from . import structured_data
 from .conditional import CachedCountPaginator, conditional
 from .exports import stream_award_csv
 from .feeds import award_feed_query
-from .filters import AwardFilter
+from .filters import AwardFilter, FastSelect
 from .models import AWARD_ORDER, Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
 AWARDS_PER_PAGE = 25
@@ -51,6 +52,73 @@ def in_order(award_ids):
     award_ids = list(award_ids)
     awards = public_awards().in_bulk(award_ids)
     return [awards[pk] for pk in award_ids if pk in awards]
+
+
+AWARD_ROW_FIELDS = (
+    "id",
+    "edition__program__slug",
+    "edition__program__name",
+    "edition__year",
+    "category__slug",
+    "category__name",
+    "nominee__name",
+    "nominee__title",
+    "nominee__affiliation_id",
+    "nominee__affiliation__name",
+    "nominee__country",
+)
+
+
+def award_rows(award_ids):
+    """The public awards with these ids as the flat rows `/awards/` lists, in the order given.
+
+    Plain dicts of the columns the row reads rather than model instances: building and
+    walking seven model instances per row (every column, datetimes parsed) cost more than the
+    query. The page URL is reversed once per (programme, year, category), not per row."""
+    award_ids = list(award_ids)
+    found = {
+        row["id"]: row
+        for row in Nomination.objects.public().filter(pk__in=award_ids).values(*AWARD_ROW_FIELDS)
+    }
+    names, urls, rows = country_names(), {}, []
+    for pk in award_ids:
+        if (award := found.get(pk)) is None:
+            continue
+        page = (award["edition__program__slug"], award["edition__year"], award["category__slug"])
+        if (url := urls.get(page)) is None:
+            url = urls[page] = reverse(
+                "registry:award-detail", kwargs={"program": page[0], "year": page[1], "category": page[2]}
+            )
+        country = award["nominee__country"]
+        rows.append(
+            {
+                "id": pk,
+                "url": url,
+                "recipient": award["nominee__name"],
+                "year": award["edition__year"],
+                "category": award["category__name"],
+                "program": award["edition__program__name"],
+                "title": award["nominee__title"],
+                "affiliation": award["nominee__affiliation__name"]
+                if award["nominee__affiliation_id"]
+                else None,
+                "country": names.get(country, "") if country else None,
+            }
+        )
+    return rows
+
+
+def country_names():
+    """Country code → name in the active language; computed once per language (a fixed list),
+    because `Country.name` looks up and translates on every call."""
+    language = get_language()
+    names = _country_names.get(language)
+    if names is None:
+        names = _country_names[language] = {code: str(name) for code, name in countries}
+    return names
+
+
+_country_names = {}
 
 
 def paginate(request, queryset, per_page):
@@ -215,8 +283,8 @@ def offer_choices(form):
     programs = public_programs().values_list("slug", "name").order_by("name")
     categories = Category.objects.filter(program__in=public_programs()).values_list("slug", "name")
     categories = categories.order_by("name", "slug")
-    form.fields["program"].widget = forms.Select(choices=[("", "Any programme"), *programs])
-    form.fields["category"].widget = forms.Select(choices=[("", "Any category"), *dict(categories).items()])
+    form.fields["program"].widget = FastSelect(choices=[("", "Any programme"), *programs])
+    form.fields["category"].widget = FastSelect(choices=[("", "Any category"), *dict(categories).items()])
 
 
 ADVANCED_FILTERS = {"program", "year", "year_min", "year_max", "category", "country", "kind", "ordering"}
@@ -248,7 +316,7 @@ def award_list(request):
     context = {
         "filter": award_filter,
         "page_obj": page,
-        "awards": in_order(page.object_list),
+        "awards": award_rows(page.object_list),
         "query": query.urlencode(),
         "more_filters_open": any(request.GET.get(name) for name in ADVANCED_FILTERS),
         "feed_query": award_feed_query(request.GET),
