@@ -108,6 +108,13 @@ def award_rows(award_ids):
     return rows
 
 
+def slug_url(viewname):
+    """slug → `reverse(viewname, kwargs={"slug": slug})` for many slugs at the price of one
+    reverse(): the path around a slug is the same for every slug, and a slug needs no quoting."""
+    before, _, after = reverse(viewname, kwargs={"slug": "slug"}).rpartition("slug")
+    return lambda slug: f"{before}{slug}{after}"
+
+
 def country_names():
     """Country code → name in the active language; computed once per language (a fixed list),
     because `Country.name` looks up and translates on every call."""
@@ -204,15 +211,66 @@ def category_detail(request, program, category):
     return render(request, "registry/category_detail.html", context)
 
 
+EDITION_AWARD_FIELDS = (
+    "category_id",
+    "category__slug",
+    "category__name",
+    "nominee__slug",
+    "nominee__name",
+    "nominee__title",
+    "nominee__affiliation_id",
+    "nominee__affiliation__name",
+    "nominee__country",
+    "in_category",
+    "in_edition",
+)
+
+
+def edition_categories(edition, awards):
+    """An edition's awards (rows of EDITION_AWARD_FIELDS, in category order) grouped by category,
+    as flat dicts: model instances cost more to build and to read in the template than the query."""
+    names, recipient_url, categories = country_names(), slug_url("registry:recipient-detail"), []
+    for award in awards:
+        if not categories or categories[-1]["id"] != award["category_id"]:
+            slug = award["category__slug"]
+            url = reverse(
+                "registry:award-detail",
+                kwargs={"program": edition.program.slug, "year": edition.year, "category": slug},
+            )
+            categories.append(
+                {
+                    "id": award["category_id"],
+                    "slug": slug,
+                    "name": award["category__name"],
+                    "url": url,
+                    "total": award["in_category"],
+                    "awards": [],
+                }
+            )
+        country = award["nominee__country"]
+        categories[-1]["awards"].append(
+            {
+                "url": recipient_url(award["nominee__slug"]),
+                "name": award["nominee__name"],
+                "title": award["nominee__title"],
+                "affiliation": award["nominee__affiliation__name"]
+                if award["nominee__affiliation_id"] is not None
+                else None,
+                "country": names.get(country, "") if country else None,
+            }
+        )
+    return categories
+
+
 @require_safe
 @conditional
 def edition_detail(request, program, year):
     edition = get_object_or_404(
-        Edition.objects.published().select_related("program__conferred_by"), program__slug=program, year=year
+        Edition.objects.published().select_related("program"), program__slug=program, year=year
     )
     in_category = {"partition_by": [F("category_id")]}
     awards = list(
-        public_awards()
+        Nomination.objects.public()
         .filter(edition=edition)
         .annotate(
             rank=Window(RowNumber(), order_by=[F("nominee__name").asc(), F("id").asc()], **in_category),
@@ -221,11 +279,14 @@ def edition_detail(request, program, year):
         )
         .filter(rank__lte=EDITION_AWARDS_PER_CATEGORY)  # bounded: thousands of awards would not read
         .order_by("category__position", "category__name", "nominee__name", "id")
+        .values(*EDITION_AWARD_FIELDS)
     )
+    categories = edition_categories(edition, awards)
     context = {
         "edition": edition,
         "program": edition.program,
-        "awards": awards,
+        "categories": categories,
+        "award_count": awards[0]["in_edition"] if awards else 0,
         "ceremonies": Ceremony.objects.public().filter(edition=edition).order_by("date", "id"),
         "announcements": published_announcements().filter(edition=edition)[:10],
         "title": edition.name,
