@@ -341,9 +341,11 @@ def award_detail(request, program, year, category):
 def offer_choices(form):
     """Drop-downs of the public programmes and categories in the HTML form. Only the widget
     changes: the filter still takes any slug (the API's contract), and an unknown one matches nothing."""
-    programs = public_programs().values_list("slug", "name").order_by("name")
-    categories = Category.objects.filter(program__in=public_programs()).values_list("slug", "name")
-    categories = categories.order_by("name", "slug")
+    public = public_programs()
+    programs = public.values_list("slug", "name").order_by("name")
+    # DISTINCT: categories share slugs and names across programmes (840 rows → a dozen at scale).
+    categories = Category.objects.filter(program__in=public).values_list("slug", "name")
+    categories = categories.order_by("name", "slug").distinct()
     form.fields["program"].widget = FastSelect(choices=[("", "Any programme"), *programs])
     form.fields["category"].widget = FastSelect(choices=[("", "Any category"), *dict(categories).items()])
 
