@@ -2,10 +2,72 @@
 
 import django_filters
 from django import forms
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django_countries import countries
 
 from .models import MAX_YEAR, MIN_YEAR, Category, Ceremony, Edition, Nomination, Nominee
+
+
+def html_attrs(attrs):
+    """The attributes as Django's `django/forms/widgets/attrs.html` writes them."""
+    return mark_safe(
+        "".join(
+            f" {conditional_escape(name)}"
+            if value is True
+            else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+# The public filter form's widgets, written in Python rather than through Django's widget
+# templates (a template render per field, and per <option>, was most of an uncached `/awards/`).
+# Each writes what Django's own template writes, byte for byte: tests/test_page_rendering.py
+# compares them. A custom FORM_RENDERER's templates would not apply to these.
+
+
+class FastInputMixin:
+    """`django/forms/widgets/input.html`."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = self.format_value(value)
+        value = "" if value is None else f' value="{conditional_escape(str(value))}"'
+        attrs = html_attrs(self.build_attrs(self.attrs, attrs))
+        input_type, name = conditional_escape(self.input_type), conditional_escape(name)
+        return mark_safe(f'<input type="{input_type}" name="{name}"{value}{attrs}>')
+
+
+class FastTextInput(FastInputMixin, forms.TextInput):
+    pass
+
+
+class FastNumberInput(FastInputMixin, forms.NumberInput):
+    pass
+
+
+class FastSelect(forms.Select):
+    """`select.html` and `select_option.html`; a choice list with groups, or a multiple
+    select, takes Django's own path."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if self.allow_multiple_selected or any(isinstance(label, list | tuple) for _, label in choices):
+            return super().render(name, value, attrs, renderer)
+        selected = self.format_value(value)[0]
+        options = []
+        for option_value, label in choices:
+            option_value = "" if option_value is None else str(option_value)
+            mark = ""
+            if option_value == selected:
+                mark, selected = " selected", None  # the first match only, as Django's optgroups()
+            label = conditional_escape(localize(label))
+            options.append(f'\n  <option value="{conditional_escape(option_value)}"{mark}>{label}</option>\n')
+        attrs = html_attrs(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{conditional_escape(name)}"{attrs}>{"".join(options)}\n</select>')
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -14,6 +76,7 @@ class YearFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
+        kwargs.setdefault("widget", FastNumberInput)
         super().__init__(*args, **kwargs)
 
 
@@ -37,12 +100,11 @@ def country_choices():
     return choices
 
 
-class CountrySelect(forms.Select):
+class CountrySelect(FastSelect):
     """The country drop-down, rendered once per (language, selection, attributes) and then reused.
 
     Its ~250 options through the widget templates were a third of an uncached `/awards/`. The
-    choices are the fixed country list, so they need not be part of the key; the output is
-    Django's own rendering, byte for byte.
+    choices are the fixed country list, so they need not be part of the key.
     """
 
     rendered = {}
@@ -75,7 +137,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 class AwardFilter(django_filters.FilterSet):
     """Filters for public awards: `/awards/`, `/api/v1/awards/` and the feeds."""
 
-    q = django_filters.CharFilter(method="filter_search", max_length=200, label="Search")
+    q = django_filters.CharFilter(
+        method="filter_search", max_length=200, label="Search", widget=FastTextInput
+    )
     program = SlugFilter(field_name="edition__program__slug", label="Programme")
     year = YearFilter(field_name="year", label="Year")
     year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
@@ -89,7 +153,11 @@ class AwardFilter(django_filters.FilterSet):
         widget=CountrySelect,
     )
     kind = django_filters.ChoiceFilter(
-        field_name="nominee__kind", choices=Nominee.Kind.choices, label="Kind", empty_label="Any kind"
+        field_name="nominee__kind",
+        choices=Nominee.Kind.choices,
+        label="Kind",
+        empty_label="Any kind",
+        widget=FastSelect,
     )
     ordering = StableOrderingFilter(
         fields=[
@@ -100,6 +168,7 @@ class AwardFilter(django_filters.FilterSet):
         ],
         label="Order by",
         empty_label="Newest first",
+        widget=FastSelect,
     )
 
     class Meta:

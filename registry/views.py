@@ -1,7 +1,6 @@
 """Public pages (SPEC §5). Every query starts from a visibility-rule QuerySet method, and
 anything that is not public raises the same plain 404 as a page that does not exist."""
 
-from django import forms
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
@@ -15,7 +14,7 @@ from . import structured_data
 from .conditional import CachedCountPaginator, conditional
 from .exports import stream_award_csv
 from .feeds import award_feed_query
-from .filters import AwardFilter
+from .filters import AwardFilter, FastSelect, country_choices
 from .models import AWARD_ORDER, Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
 AWARDS_PER_PAGE = 25
@@ -51,6 +50,73 @@ def in_order(award_ids):
     award_ids = list(award_ids)
     awards = public_awards().in_bulk(award_ids)
     return [awards[pk] for pk in award_ids if pk in awards]
+
+
+AWARD_ROW_FIELDS = (
+    "id",
+    "edition__program__slug",
+    "edition__program__name",
+    "edition__year",
+    "category__slug",
+    "category__name",
+    "nominee__name",
+    "nominee__title",
+    "nominee__affiliation_id",
+    "nominee__affiliation__name",
+    "nominee__country",
+)
+
+
+def award_rows(award_ids):
+    """The public awards with these ids as the flat rows `/awards/` lists, in the order given.
+
+    Plain dicts of the columns the row reads rather than model instances: building and
+    walking seven model instances per row (every column, datetimes parsed) cost more than the
+    query. The page URL is reversed once per (programme, year, category), not per row."""
+    award_ids = list(award_ids)
+    found = {
+        row["id"]: row
+        for row in Nomination.objects.public().filter(pk__in=award_ids).values(*AWARD_ROW_FIELDS)
+    }
+    names, urls, rows = country_names(), {}, []
+    for pk in award_ids:
+        if (award := found.get(pk)) is None:
+            continue
+        page = (award["edition__program__slug"], award["edition__year"], award["category__slug"])
+        if (url := urls.get(page)) is None:
+            url = urls[page] = reverse(
+                "registry:award-detail", kwargs={"program": page[0], "year": page[1], "category": page[2]}
+            )
+        country = award["nominee__country"]
+        rows.append(
+            {
+                "id": pk,
+                "url": url,
+                "recipient": award["nominee__name"],
+                "year": award["edition__year"],
+                "category": award["category__name"],
+                "program": award["edition__program__name"],
+                "title": award["nominee__title"],
+                "affiliation": award["nominee__affiliation__name"]
+                if award["nominee__affiliation_id"]
+                else None,
+                "country": names.get(country, "") if country else None,
+            }
+        )
+    return rows
+
+
+def slug_url(viewname):
+    """slug → `reverse(viewname, kwargs={"slug": slug})` for many slugs at the price of one
+    reverse(): the path around a slug is the same for every slug, and a slug needs no quoting."""
+    before, _, after = reverse(viewname, kwargs={"slug": "slug"}).rpartition("slug")
+    return lambda slug: f"{before}{slug}{after}"
+
+
+def country_names():
+    """Country code → name in the active language, from the list built once per language:
+    `Country.name` looks the code up and translates it on every call (~14 µs a row)."""
+    return dict(country_choices())
 
 
 def paginate(request, queryset, per_page):
@@ -136,15 +202,66 @@ def category_detail(request, program, category):
     return render(request, "registry/category_detail.html", context)
 
 
+EDITION_AWARD_FIELDS = (
+    "category_id",
+    "category__slug",
+    "category__name",
+    "nominee__slug",
+    "nominee__name",
+    "nominee__title",
+    "nominee__affiliation_id",
+    "nominee__affiliation__name",
+    "nominee__country",
+    "in_category",
+    "in_edition",
+)
+
+
+def edition_categories(edition, awards):
+    """An edition's awards (rows of EDITION_AWARD_FIELDS, in category order) grouped by category,
+    as flat dicts: model instances cost more to build and to read in the template than the query."""
+    names, recipient_url, categories = country_names(), slug_url("registry:recipient-detail"), []
+    for award in awards:
+        if not categories or categories[-1]["id"] != award["category_id"]:
+            slug = award["category__slug"]
+            url = reverse(
+                "registry:award-detail",
+                kwargs={"program": edition.program.slug, "year": edition.year, "category": slug},
+            )
+            categories.append(
+                {
+                    "id": award["category_id"],
+                    "slug": slug,
+                    "name": award["category__name"],
+                    "url": url,
+                    "total": award["in_category"],
+                    "awards": [],
+                }
+            )
+        country = award["nominee__country"]
+        categories[-1]["awards"].append(
+            {
+                "url": recipient_url(award["nominee__slug"]),
+                "name": award["nominee__name"],
+                "title": award["nominee__title"],
+                "affiliation": award["nominee__affiliation__name"]
+                if award["nominee__affiliation_id"] is not None
+                else None,
+                "country": names.get(country, "") if country else None,
+            }
+        )
+    return categories
+
+
 @require_safe
 @conditional
 def edition_detail(request, program, year):
     edition = get_object_or_404(
-        Edition.objects.published().select_related("program__conferred_by"), program__slug=program, year=year
+        Edition.objects.published().select_related("program"), program__slug=program, year=year
     )
     in_category = {"partition_by": [F("category_id")]}
     awards = list(
-        public_awards()
+        Nomination.objects.public()
         .filter(edition=edition)
         .annotate(
             rank=Window(RowNumber(), order_by=[F("nominee__name").asc(), F("id").asc()], **in_category),
@@ -153,11 +270,14 @@ def edition_detail(request, program, year):
         )
         .filter(rank__lte=EDITION_AWARDS_PER_CATEGORY)  # bounded: thousands of awards would not read
         .order_by("category__position", "category__name", "nominee__name", "id")
+        .values(*EDITION_AWARD_FIELDS)
     )
+    categories = edition_categories(edition, awards)
     context = {
         "edition": edition,
         "program": edition.program,
-        "awards": awards,
+        "categories": categories,
+        "award_count": awards[0]["in_edition"] if awards else 0,
         "ceremonies": Ceremony.objects.public().filter(edition=edition).order_by("date", "id"),
         "announcements": published_announcements().filter(edition=edition)[:10],
         "title": edition.name,
@@ -212,11 +332,13 @@ def award_detail(request, program, year, category):
 def offer_choices(form):
     """Drop-downs of the public programmes and categories in the HTML form. Only the widget
     changes: the filter still takes any slug (the API's contract), and an unknown one matches nothing."""
-    programs = public_programs().values_list("slug", "name").order_by("name")
-    categories = Category.objects.filter(program__in=public_programs()).values_list("slug", "name")
-    categories = categories.order_by("name", "slug")
-    form.fields["program"].widget = forms.Select(choices=[("", "Any programme"), *programs])
-    form.fields["category"].widget = forms.Select(choices=[("", "Any category"), *dict(categories).items()])
+    public = public_programs()
+    programs = public.values_list("slug", "name").order_by("name")
+    # DISTINCT: categories share slugs and names across programmes (840 rows → a dozen at scale).
+    categories = Category.objects.filter(program__in=public).values_list("slug", "name")
+    categories = categories.order_by("name", "slug").distinct()
+    form.fields["program"].widget = FastSelect(choices=[("", "Any programme"), *programs])
+    form.fields["category"].widget = FastSelect(choices=[("", "Any category"), *dict(categories).items()])
 
 
 ADVANCED_FILTERS = {"program", "year", "year_min", "year_max", "category", "country", "kind", "ordering"}
@@ -248,7 +370,7 @@ def award_list(request):
     context = {
         "filter": award_filter,
         "page_obj": page,
-        "awards": in_order(page.object_list),
+        "awards": award_rows(page.object_list),
         "query": query.urlencode(),
         "more_filters_open": any(request.GET.get(name) for name in ADVANCED_FILTERS),
         "feed_query": award_feed_query(request.GET),
