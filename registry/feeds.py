@@ -25,8 +25,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from .api.querysets import award_rows
 from .api.serializers import AwardSerializer
+from .awards import award_rows
 from .conditional import conditional
 from .filters import AwardFilter
 from .models import Announcement, Nomination, Program
@@ -160,7 +160,7 @@ def item_id(obj) -> str:
     return f"urn:awards-registry:{obj._meta.model_name}:{obj.pk}"
 
 
-# The award items below are built from `award_rows()` rows (registry/api/querysets.py).
+# The award items below are built from `award_rows()` rows (registry/awards.py).
 
 
 def award_item_id(award: dict) -> str:

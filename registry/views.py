@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from . import structured_data
+from .awards import award_rows
 from .conditional import CachedCountPaginator, conditional
 from .exports import stream_award_csv
 from .feeds import award_feed_query
@@ -52,54 +53,28 @@ def in_order(award_ids):
     return [awards[pk] for pk in award_ids if pk in awards]
 
 
-AWARD_ROW_FIELDS = (
-    "id",
-    "edition__program__slug",
-    "edition__program__name",
-    "edition__year",
-    "category__slug",
-    "category__name",
-    "nominee__name",
-    "nominee__title",
-    "nominee__affiliation_id",
-    "nominee__affiliation__name",
-    "nominee__country",
-)
-
-
-def award_rows(award_ids):
-    """The public awards with these ids as the flat rows `/awards/` lists, in the order given.
-
-    Plain dicts of the columns the row reads rather than model instances: building and
-    walking seven model instances per row (every column, datetimes parsed) cost more than the
-    query. The page URL is reversed once per (programme, year, category), not per row."""
-    award_ids = list(award_ids)
-    found = {
-        row["id"]: row
-        for row in Nomination.objects.public().filter(pk__in=award_ids).values(*AWARD_ROW_FIELDS)
-    }
+def award_list_rows(award_ids):
+    """The public awards with these ids as the rows `/awards/` lists, in the order given, from
+    the shared plain award rows (`registry.awards`): the page URL is reversed once per
+    (programme, year, category), not per row, and country names come from one list."""
     names, urls, rows = country_names(), {}, []
-    for pk in award_ids:
-        if (award := found.get(pk)) is None:
-            continue
-        page = (award["edition__program__slug"], award["edition__year"], award["category__slug"])
+    for award in award_rows(award_ids, achievements=False):
+        page = (award["program_slug"], award["year"], award["category_slug"])
         if (url := urls.get(page)) is None:
             url = urls[page] = reverse(
                 "registry:award-detail", kwargs={"program": page[0], "year": page[1], "category": page[2]}
             )
-        country = award["nominee__country"]
+        country = award["recipient_country"]
         rows.append(
             {
-                "id": pk,
+                "id": award["id"],
                 "url": url,
-                "recipient": award["nominee__name"],
-                "year": award["edition__year"],
-                "category": award["category__name"],
-                "program": award["edition__program__name"],
-                "title": award["nominee__title"],
-                "affiliation": award["nominee__affiliation__name"]
-                if award["nominee__affiliation_id"]
-                else None,
+                "recipient": award["recipient_name"],
+                "year": award["year"],
+                "category": award["category_name"],
+                "program": award["program_name"],
+                "title": award["recipient_title"],
+                "affiliation": award["affiliation"],
                 "country": names.get(country, "") if country else None,
             }
         )
@@ -370,7 +345,7 @@ def award_list(request):
     context = {
         "filter": award_filter,
         "page_obj": page,
-        "awards": award_rows(page.object_list),
+        "awards": award_list_rows(page.object_list),
         "query": query.urlencode(),
         "more_filters_open": any(request.GET.get(name) for name in ADVANCED_FILTERS),
         "feed_query": award_feed_query(request.GET),

@@ -11,8 +11,9 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from registry.api.querysets import award_queryset, award_row, award_rows
+from registry.api.querysets import award_queryset
 from registry.api.serializers import AwardSerializer
+from registry.awards import award_row, award_rows
 from registry.models import Edition, Nomination
 
 from .factories import (

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..awards import awards_in_order
 from ..models import (
     AWARD_ORDER,
     Achievement,
@@ -21,7 +22,6 @@ from ..models import (
     Nominee,
     Program,
 )
-from .querysets import awards_in_order
 
 
 def absolute_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra):
@@ -129,7 +129,7 @@ PUBLISHED_AT = serializers.DateTimeField()
 
 
 class AwardSerializer(serializers.ModelSerializer):
-    """A public award, from a row of `registry.api.querysets.award_rows()`."""
+    """A public award, from a row of `registry.awards.award_rows()`."""
 
     url = ApiUrlField(view_name="api:award-detail")
     page_url = PageUrlField()
@@ -163,7 +163,7 @@ class AwardSerializer(serializers.ModelSerializer):
         ]
 
     def to_representation(self, award):
-        """`award` is a row of `registry.api.querysets.award_rows()` (or `award_row()`).
+        """`award` is a row of `registry.awards.award_rows()` (or `award_row()`).
 
         The declared fields above are the schema (drf-spectacular) and the CSV columns; the dict is
         built directly because walking ~50 nested fields per award through DRF, with two reverse()

@@ -9,11 +9,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 
 from .. import filters
+from ..awards import award_row, award_rows
 from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee
 from . import serializers
 from .conditional import ConditionalGetMixin
 from .filtering import ApiFilterBackend
-from .querysets import award_queryset, award_row, award_rows, public_programs
+from .querysets import award_queryset, public_programs
 from .renderers import CSVRenderer
 
 # Primary keys are 64-bit: anything larger would overflow the database's integer parameter.
