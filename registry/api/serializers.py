@@ -12,7 +12,6 @@ from rest_framework import serializers
 
 from ..awards import awards_in_order
 from ..models import (
-    AWARD_ORDER,
     Achievement,
     Announcement,
     Category,
@@ -342,7 +341,7 @@ class RecipientDetailSerializer(RecipientSerializer):
 
     @extend_schema_field(AwardSerializer(many=True))
     def get_awards(self, recipient):
-        awards = awards_in_order(Nomination.objects.public().filter(nominee=recipient).order_by(*AWARD_ORDER))
+        awards = awards_in_order(Nomination.objects.public().filter(nominee=recipient).in_award_order())
         return AwardSerializer(awards, many=True, context=self.context).data
 
 
