@@ -166,14 +166,9 @@ if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Each process's own copies of the public state and of stored responses, in front of "default"
-# (registry/conditional.py). Bounded by entries: a stored page is 1-130 KB, so 100 entries keep
-# a worker under ~13 MB more.
-CACHES["local"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "awards-local",
-    "OPTIONS": {"MAX_ENTRIES": env_int("LOCAL_CACHE_ENTRIES", 100)},
-}
+# Each process's own copies of the public state and of stored responses, in front of the shared
+# cache (registry/conditional.py). A stored page is 1-130 KB: 100 keep a worker under ~13 MB more.
+LOCAL_CACHE_ENTRIES = env_int("LOCAL_CACHE_ENTRIES", 100)
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "awards_site.cache"
 

@@ -23,21 +23,23 @@ Rendered bodies are kept in Django's cache (Redis when REDIS_URL is set) under a
 state token and the URL, so any public change, or an embargo lifting, makes a new key: nothing
 needs invalidating. The paginators' counts are cached the same way (`CachedCountPaginator`).
 
-The public state and the stored bodies are also kept in this process (the "local" cache, a
-bounded local-memory cache), in front of the shared one: a repeat request then costs no round
-trip at all. A stored body never goes stale (its key is its ETag); the state is kept locally only
+The public state and the stored bodies are also kept in this process (`LocalCopies`, at most
+`LOCAL_CACHE_ENTRIES`), in front of the shared cache: a repeat request then costs no round trip
+at all. A stored body never goes stale (its key is its ETag); the state is kept locally only
 until `API_VALIDATOR_TTL` seconds after it was read from the database, as the shared copy is.
 """
 
 import datetime
 import hashlib
 import math
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import Exists, F, Func, OuterRef
@@ -198,6 +200,43 @@ def public_state(now: datetime.datetime | None = None) -> PublicState:
 PUBLIC_STATE_KEY = "public-state"
 
 
+class LocalCopies:
+    """This process's copies of shared-cache values, least recently used dropped first.
+
+    A dict, not a local-memory cache backend: values are kept as they are (no pickling, the
+    stored bodies are immutable bytes) and each has its own expiry time.
+    """
+
+    def __init__(self):
+        self._values = OrderedDict()  # key -> (expires at, value)
+        self._lock = threading.Lock()  # for gunicorn's threaded workers
+
+    def get(self, key):
+        with self._lock:
+            found = self._values.get(key)
+            if found is None:
+                return None
+            if found[0] <= time.monotonic():
+                del self._values[key]
+                return None
+            self._values.move_to_end(key)
+            return found[1]
+
+    def set(self, key, value, timeout: float) -> None:
+        with self._lock:
+            self._values[key] = (time.monotonic() + timeout, value)
+            self._values.move_to_end(key)
+            while len(self._values) > settings.LOCAL_CACHE_ENTRIES:
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+local_copies = LocalCopies()
+
+
 def shared_public_state() -> PublicState:
     """`public_state()`, reused for up to `API_VALIDATOR_TTL` seconds (0: never) after it was read.
 
@@ -209,14 +248,13 @@ def shared_public_state() -> PublicState:
     if not ttl:
         return public_state()
     now = timezone.now()
-    local = caches["local"]
-    state = local.get(PUBLIC_STATE_KEY)
+    state = local_copies.get(PUBLIC_STATE_KEY)
     if state is None or not state.is_fresh(now, ttl):
         state = cache.get(PUBLIC_STATE_KEY)
         if state is None or not state.is_fresh(now, ttl):
             state = public_state(now)
             cache.set(PUBLIC_STATE_KEY, state, timeout=ttl)
-        local.set(PUBLIC_STATE_KEY, state, timeout=ttl)
+        local_copies.set(PUBLIC_STATE_KEY, state, timeout=ttl)
     return state
 
 
@@ -251,13 +289,13 @@ CACHED_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Content-Langua
 
 def stored_response(etag: str) -> HttpResponse | None:
     """The 200 kept under `etag`, if this process or the shared cache still holds it."""
-    key, local = "response:" + etag.strip('"'), caches["local"]
-    stored = local.get(key)
+    key = "response:" + etag.strip('"')
+    stored = local_copies.get(key)
     if stored is None:
         stored = cache.get(key)
         if stored is None:
             return None
-        local.set(key, stored, timeout=settings.PUBLIC_RESPONSE_CACHE_TTL)
+        local_copies.set(key, stored, timeout=settings.PUBLIC_RESPONSE_CACHE_TTL)
     content, headers = stored
     return HttpResponse(content, headers=headers)
 
@@ -271,7 +309,7 @@ def store_response(etag: str, response, timeout: int) -> None:
     headers = {name: response[name] for name in CACHED_HEADERS if name in response}
     key, stored = "response:" + etag.strip('"'), (response.content, headers)
     cache.set(key, stored, timeout=timeout)
-    caches["local"].set(key, stored, timeout=timeout)
+    local_copies.set(key, stored, timeout=timeout)
 
 
 # Revalidate on every use: a stored answer must never outlive an embargo.
@@ -290,7 +328,11 @@ def conditional(view):
         state = request.public_state = shared_public_state()  # also for CachedCountPaginator
         etag, timestamp = etag_for(state, request), http_timestamp(state)
         response = get_conditional_response(request, etag=etag, last_modified=timestamp)
-        anonymous = not getattr(getattr(request, "user", None), "is_authenticated", False)
+        # Without a session cookie nobody is signed in: the session need not be read (nor the
+        # answer vary by Cookie, as the pages show everyone the same).
+        anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES or not getattr(
+            getattr(request, "user", None), "is_authenticated", False
+        )
         ttl = settings.PUBLIC_RESPONSE_CACHE_TTL
         if response is None and anonymous and ttl:
             response = stored_response(etag)

@@ -9,14 +9,20 @@ import pytest
 def _fresh_cache(settings):
     """Each test starts with an empty cache, so no response leaks between tests, and reads the
     public state afresh on every request (tests that exercise its reuse set the TTL)."""
-    from django.core.cache import caches
+    from django.core.cache import cache
+
+    from registry.api.throttling import AnonymousRateThrottle
+    from registry.conditional import local_copies
+
+    def forget():
+        cache.clear()
+        local_copies.clear()
+        AnonymousRateThrottle.forget_leases()
 
     settings.API_VALIDATOR_TTL = 0
-    for cache in caches.all():
-        cache.clear()
+    forget()
     yield
-    for cache in caches.all():
-        cache.clear()
+    forget()
 
 
 # --- Staff roles (issue 6): users in the groups created by migration 0003_roles ------------

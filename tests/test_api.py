@@ -716,6 +716,25 @@ class TestCorsAndRateLimit:
         assert [r.status_code for r in (rendered, stored, not_modified, another)] == [200, 200, 304, 200]
         assert refused.status_code == 429
 
+    def test_a_worker_takes_a_large_allowance_from_the_shared_counter_a_hundredth_at_a_time(
+        self, client, settings
+    ):
+        from django.core.cache import cache
+
+        from registry.api.throttling import AnonymousRateThrottle
+
+        settings.API_ANON_RATE = "300/minute"
+        start = datetime.datetime(2026, 1, 1, 12, 0, 10, tzinfo=datetime.UTC)
+        key = f"throttle_anon_127.0.0.1:{int(start.timestamp()) // 60}"
+        with time_machine.travel(start, tick=False):
+            assert all(client.get("/api/v1/").status_code == 200 for _ in range(4))
+            assert cache.get(key) == 6  # two leases of 3
+            AnonymousRateThrottle.forget_leases()  # another worker: its lease comes from the same counter
+            assert all(client.get("/api/v1/").status_code == 200 for _ in range(294))
+            assert cache.get(key) == 300
+            refused = client.get("/api/v1/")  # 298 served; the other worker's 2 unspent are lost
+        assert refused.status_code == 429
+
     def test_forwarded_for_is_ignored_without_configured_proxies(self, client, settings):
         settings.API_ANON_RATE = "2/minute"
         statuses = [

@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 
+from registry.conditional import local_copies
 from registry.imports import nominations_import
 from registry.models import AWARD_ORDER, Nomination
 from registry.services import edition_publish
@@ -109,7 +110,9 @@ def test_the_award_order_starts_at_the_newest_published_year_without_changing_an
     now = timezone.now()
     older = AwardFactory(edition__year=2019)
     newer = AwardFactory(edition__year=2021)
-    embargoed = AwardFactory(edition__year=2024, edition__results_published_at=now + datetime.timedelta(hours=1))
+    embargoed = AwardFactory(
+        edition__year=2024, edition__results_published_at=now + datetime.timedelta(hours=1)
+    )
 
     def both_orders():
         bounded = list(Nomination.objects.public().in_award_order())
@@ -181,11 +184,22 @@ def test_a_stored_page_is_served_from_this_process_without_the_shared_cache(
     assert shared_cache_calls == []
 
 
+def test_this_process_keeps_at_most_local_cache_entries_copies_dropping_the_least_recently_used(settings):
+    settings.LOCAL_CACHE_ENTRIES = 2
+    local_copies.set("a", b"A", timeout=60)
+    local_copies.set("b", b"B", timeout=60)
+    assert local_copies.get("a") == b"A"  # now "b" is the least recently used
+    local_copies.set("c", b"C", timeout=60)
+    assert [local_copies.get(key) for key in "abc"] == [b"A", None, b"C"]
+    local_copies.set("d", b"D", timeout=0)  # expired at once
+    assert local_copies.get("d") is None
+
+
 def test_a_stored_page_another_process_rendered_is_served_from_the_shared_cache(client, settings):
     settings.API_VALIDATOR_TTL = 60
     AwardFactory(nominee__name="Shared Copy")
     first = client.get("/awards/")
-    caches["local"].clear()  # as a worker that did not render it sees things
+    local_copies.clear()  # as a worker that did not render it sees things
     again = client.get("/awards/")
     assert again.content == first.content and again["ETag"] == first["ETag"]
 

@@ -1,20 +1,39 @@
 """The anonymous rate limit, read from settings at request time (so tests and operators can change it)."""
 
+import threading
+
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
 from awards_site.middleware import client_ip
+
+# A worker takes a client's allowance from the shared counter this many requests at a time, at
+# most 1% of it: one cache round trip per request under the default 120/minute, one per 100 at
+# 10,000/minute.
+LEASE_SHARE = 100
 
 
 class AnonymousRateThrottle(AnonRateThrottle):
     """`API_ANON_RATE` requests per client address and fixed window (a minute for "120/minute").
 
     The client address is taken as the admin's login throttle takes it: `X-Forwarded-For` is
-    trusted only as far as `TRUSTED_PROXY_COUNT` proxies. A counter per window is one atomic
-    increment in the cache (Redis `INCRBY`) per request; DRF's own sliding window reads and
-    writes the list of every request time in the window, which grows with the rate. The price:
-    a client may spend one window's allowance at its end and the next at the start of the next.
+    trusted only as far as `TRUSTED_PROXY_COUNT` proxies. The shared counter of a client and
+    window lives in the cache and only ever grows by atomic increments (Redis `INCRBY`), so
+    workers never allow more than the limit together. DRF's own sliding window reads and writes
+    the list of every request time in the window instead, which grows with the rate. The price
+    of windows: a client may spend one window's allowance at its end and the next at the start
+    of the next. The price of leases (a limit of 200 or more): a client can be refused up to 1%
+    of its allowance early per worker, the unspent rest of a lease another worker holds.
     """
+
+    leases = {}  # this process's unspent requests: {counter key: how many}, for the current window
+    leases_window = None
+    leases_lock = threading.Lock()
+
+    @classmethod
+    def forget_leases(cls):
+        with cls.leases_lock:
+            cls.leases, cls.leases_window = {}, None
 
     def get_rate(self):
         return settings.API_ANON_RATE
@@ -30,19 +49,34 @@ class AnonymousRateThrottle(AnonRateThrottle):
     def allow_request(self, request, view):
         if self.rate is None or getattr(request, "counted_by_rate_limit", False):
             return True
-        client_key = self.get_cache_key(request, view)
-        if client_key is None:
-            return True
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
-        key = f"{client_key}:{window}"
+        key = f"{self.get_cache_key(request, view)}:{window}"
+        with self.leases_lock:
+            cls = type(self)
+            if cls.leases_window != window:
+                cls.leases, cls.leases_window = {}, window
+            if self.leases.get(key, 0) > 0:
+                self.leases[key] -= 1
+                return True
+        lease = max(1, self.num_requests // LEASE_SHARE)
         try:
-            count = self.cache.incr(key)
-        except ValueError:  # the window's first request (add loses only to a concurrent first)
-            count = 1 if self.cache.add(key, 1, timeout=self.duration + 1) else self.cache.incr(key)
-        # None: the cache is unreachable (its errors are ignored), and no client is refused for that.
-        return count is None or count <= self.num_requests
+            total = self.cache.incr(key, lease)
+        except ValueError:  # the window's first lease (add loses only to a concurrent first)
+            total = (
+                lease
+                if self.cache.add(key, lease, timeout=self.duration + 1)
+                else self.cache.incr(key, lease)
+            )
+        if total is None:  # the cache is unreachable (its errors are ignored): refuse no one for that
+            return True
+        granted = min(lease, self.num_requests - (total - lease))
+        if granted <= 0:
+            return False
+        with self.leases_lock:
+            self.leases[key] = self.leases.get(key, 0) + granted - 1
+        return True
 
     def wait(self):
         return max(0.0, self.window_ends - self.timer())
