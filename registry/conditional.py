@@ -287,15 +287,28 @@ def set_validators(response, etag: str, timestamp: int) -> None:
 CACHED_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Content-Language", "Vary", "Allow")
 
 
+def kept(key: str, local_timeout: float):
+    """A value keyed by what it was computed from: this process's copy, else the shared cache's
+    (then copied here for up to `local_timeout` seconds), else None."""
+    value = local_copies.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            local_copies.set(key, value, timeout=local_timeout)
+    return value
+
+
+def keep(key: str, value, timeout: float) -> None:
+    """`value` in the shared cache and in this process, for `timeout` seconds."""
+    cache.set(key, value, timeout=timeout)
+    local_copies.set(key, value, timeout=timeout)
+
+
 def stored_response(etag: str) -> HttpResponse | None:
     """The 200 kept under `etag`, if this process or the shared cache still holds it."""
-    key = "response:" + etag.strip('"')
-    stored = local_copies.get(key)
+    stored = kept("response:" + etag.strip('"'), settings.PUBLIC_RESPONSE_CACHE_TTL)
     if stored is None:
-        stored = cache.get(key)
-        if stored is None:
-            return None
-        local_copies.set(key, stored, timeout=settings.PUBLIC_RESPONSE_CACHE_TTL)
+        return None
     content, headers = stored
     return HttpResponse(content, headers=headers)
 
@@ -307,9 +320,7 @@ def store_response(etag: str, response, timeout: int) -> None:
     if "Cookie" in response.get("Vary", ""):  # it depends on who asks: not shareable
         return
     headers = {name: response[name] for name in CACHED_HEADERS if name in response}
-    key, stored = "response:" + etag.strip('"'), (response.content, headers)
-    cache.set(key, stored, timeout=timeout)
-    local_copies.set(key, stored, timeout=timeout)
+    keep("response:" + etag.strip('"'), (response.content, headers), timeout)
 
 
 # Revalidate on every use: a stored answer must never outlive an embargo.
@@ -387,10 +398,10 @@ class CachedCountPaginator(Paginator):
         # with it when a publication time passes, and that changes the state token.
         params = ["now" if _is_about_now(p) else p for p in params]
         key = "count:" + hashlib.sha256(f"{self.state.token}|{sql}|{params!r}".encode()).hexdigest()
-        count = cache.get(key)
+        timeout = max_age(self.state, ttl=COUNT_CACHE_TTL)
+        count = kept(key, timeout)
         if count is None:
             count = super().count
-            timeout = max_age(self.state, ttl=COUNT_CACHE_TTL)
             if timeout:
-                cache.set(key, count, timeout=timeout)
+                keep(key, count, timeout)
         return count
