@@ -57,6 +57,12 @@ class Organization(models.Model):
         Nomination.objects.filter(nominee__affiliation=self).refresh_search_text()  # members are found by it
 
 
+class ProgramQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Programmes with at least one edition whose results are live; their categories are public too."""
+        return self.filter(Exists(Edition.objects.published(now).filter(program=OuterRef("pk"))))
+
+
 class Program(models.Model):
     """An awards series run by one organisation."""
 
@@ -66,6 +72,8 @@ class Program(models.Model):
     description = models.TextField(blank=True, default="")
     website = models.URLField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]

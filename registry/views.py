@@ -2,15 +2,16 @@
 anything that is not public raises the same plain 404 as a page that does not exist."""
 
 from django.core.paginator import InvalidPage
-from django.db import DatabaseError, connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
+from django.db import DatabaseError, connection, router
+from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from . import structured_data
+from . import sql, structured_data
 from .awards import award_rows
 from .conditional import CachedCountPaginator, conditional
 from .exports import stream_award_csv
@@ -34,8 +35,7 @@ def public_awards():
 
 def public_programs():
     """Programmes with at least one edition whose results are live."""
-    published = Edition.objects.published().filter(program=OuterRef("pk"))
-    return Program.objects.filter(Exists(published)).select_related("conferred_by")
+    return Program.objects.public().select_related("conferred_by")
 
 
 def published_announcements():
@@ -306,12 +306,29 @@ def award_detail(request, program, year, category):
 
 def offer_choices(form):
     """Drop-downs of the public programmes and categories in the HTML form. Only the widget
-    changes: the filter still takes any slug (the API's contract), and an unknown one matches nothing."""
-    public = public_programs()
-    programs = public.values_list("slug", "name").order_by("name")
+    changes: the filter still takes any slug (the API's contract), and an unknown one matches nothing.
+
+    Both queries are compiled once (`registry.sql`): compiling them cost more than running them.
+    """
+    alias, now = router.db_for_read(Program), timezone.now()
+    programs = sql.fetch(
+        alias,
+        "program-choices",
+        lambda: Program.objects.public(sql.STAND_IN_NOW).values_list("slug", "name").order_by("name"),
+        now=now,
+    )
     # DISTINCT: categories share slugs and names across programmes (840 rows → a dozen at scale).
-    categories = Category.objects.filter(program__in=public).values_list("slug", "name")
-    categories = categories.order_by("name", "slug").distinct()
+    categories = sql.fetch(
+        alias,
+        "category-choices",
+        lambda: (
+            Category.objects.filter(program__in=Program.objects.public(sql.STAND_IN_NOW))
+            .values_list("slug", "name")
+            .order_by("name", "slug")
+            .distinct()
+        ),
+        now=now,
+    )
     form.fields["program"].widget = FastSelect(choices=[("", "Any programme"), *programs])
     form.fields["category"].widget = FastSelect(choices=[("", "Any category"), *dict(categories).items()])
 

@@ -1,8 +1,6 @@
 """Public querysets the API builds on, all derived from the visibility-rule QuerySet methods."""
 
-from django.db.models import Exists, OuterRef
-
-from ..models import Edition, Nomination, Program
+from ..models import Nomination
 
 
 def award_queryset():
@@ -13,8 +11,3 @@ def award_queryset():
         .prefetch_related("achievements")
         .in_award_order()
     )
-
-
-def public_programs(now=None):
-    """Programmes with at least one published edition; the categories of others are not public yet."""
-    return Program.objects.filter(Exists(Edition.objects.published(now).filter(program=OuterRef("pk"))))

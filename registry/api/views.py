@@ -10,11 +10,11 @@ from rest_framework.renderers import JSONRenderer
 
 from .. import filters
 from ..awards import award_row, award_rows
-from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee
+from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 from . import serializers
 from .conditional import ConditionalGetMixin
 from .filtering import ApiFilterBackend
-from .querysets import award_queryset, public_programs
+from .querysets import award_queryset
 from .renderers import CSVRenderer
 
 # Primary keys are 64-bit: anything larger would overflow the database's integer parameter.
@@ -80,7 +80,7 @@ class ProgramViewSet(PublicViewSet):
     serializer_class = serializers.ProgramSerializer
 
     def get_queryset(self):
-        return public_programs().select_related("conferred_by").order_by("name", "id")
+        return Program.objects.public().select_related("conferred_by").order_by("name", "id")
 
 
 class CategoryViewSet(PublicViewSet):
@@ -91,7 +91,7 @@ class CategoryViewSet(PublicViewSet):
 
     def get_queryset(self):
         return (
-            Category.objects.filter(program__in=public_programs())
+            Category.objects.filter(program__in=Program.objects.public())
             .select_related("program")
             .order_by("program__name", "program_id", "position", "name", "id")
         )
