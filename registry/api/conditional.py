@@ -47,15 +47,16 @@ class ConditionalGetMixin:
         return allowed
 
     def finalize_cached(self, response):
-        """The headers DRF and `finalize_response` give every answer (Allow, Vary, validators)."""
-        headers = self.default_response_headers
-        if "Vary" in headers:
-            patch_vary_headers(response, [headers.pop("Vary")])
-        for name, value in headers.items():
-            response[name] = value
+        """The headers `finalize_response` gives a rendered answer (a stored one keeps DRF's own)."""
+        if response.status_code == 304:
+            headers = self.default_response_headers  # Allow, and Vary: Accept
+            if "Vary" in headers:
+                patch_vary_headers(response, [headers.pop("Vary")])
+            for name, value in headers.items():
+                response[name] = value
         etag, timestamp, age = self._validators
         set_validators(response, etag, timestamp)
-        patch_cache_control(response, public=True, max_age=age)
+        response["Cache-Control"] = f"public, max-age={age}"  # as patch_cache_control writes it
         return response
 
     def finalize_response(self, request, response, *args, **kwargs):
