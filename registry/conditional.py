@@ -1,8 +1,8 @@
 """Conditional GET and response caching for everything public: API, feeds and pages (SPEC §3, §6).
 
 One module, used by the API (`registry.api.conditional.ConditionalGetMixin`), the feeds and the
-calendar (`conditional`, through `feeds.feed_endpoint`) and the heavier HTML pages
-(`cached_page`). The validators come from one query (`public_state()`), never from the response
+calendar (`conditional`, through `feeds.feed_endpoint`) and every public HTML page
+(`@conditional`). The validators come from one query (`public_state()`), never from the response
 body, so a 304 is answered before the endpoint runs its own queries. The query is built from the
 visibility-rule QuerySet methods, so an edit to anything not public moves nothing, and reads,
 each as an index-friendly "newest row" or a count of a small table:
@@ -327,17 +327,29 @@ def store_response(etag: str, response, timeout: int) -> None:
 CACHE_CONTROL = "public, no-cache"
 
 
-def conditional(view):
+def conditional(view=None, *, daily=False):
     """View decorator: a 304 (or the stored 200) before the view runs; validators on its answer.
 
     Rendered 200s are kept for `PUBLIC_RESPONSE_CACHE_TTL` seconds (0: never) under their ETag.
-    Only anonymous requests read or fill the stored copies.
+    Only anonymous requests read or fill the stored copies. `daily=True` for a page that also
+    changes with the date (upcoming ceremonies become past ones at midnight with no data change):
+    the date is part of its ETag, and its Last-Modified is never before the day began.
     """
+    if view is None:
+        return lambda view: conditional(view, daily=daily)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         state = request.public_state = shared_public_state()  # also for CachedCountPaginator
-        etag, timestamp = etag_for(state, request), http_timestamp(state)
+        if daily:
+            today = timezone.localdate()
+            etag = etag_for(state, request, today.isoformat())
+            midnight = datetime.datetime.combine(
+                today, datetime.time(), tzinfo=timezone.get_current_timezone()
+            )
+            timestamp = max(http_timestamp(state), int(midnight.timestamp()))
+        else:
+            etag, timestamp = etag_for(state, request), http_timestamp(state)
         response = get_conditional_response(request, etag=etag, last_modified=timestamp)
         # Without a session cookie nobody is signed in: the session need not be read (nor the
         # answer vary by Cookie, as the pages show everyone the same).

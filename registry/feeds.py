@@ -482,6 +482,7 @@ news_atom = feed_endpoint()(NewsAtomFeed())
 
 
 @require_safe
+@conditional
 def feed_list(request):
     """Every feed with what it holds, and the awards feeds of each programme with public awards."""
     programs = Program.objects.filter(

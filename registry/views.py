@@ -107,7 +107,7 @@ def paginate(request, queryset, per_page):
 
 
 @require_safe
-@conditional
+@conditional(daily=True)  # upcoming ceremonies
 def home(request):
     latest_ids = Nomination.objects.public().order_by(
         "-edition__results_published_at", "-edition__year", "category__position", "id"
@@ -126,6 +126,7 @@ def home(request):
 
 
 @require_safe
+@conditional
 def program_list(request):
     programs = public_programs()
     context = {
@@ -138,6 +139,7 @@ def program_list(request):
 
 
 @require_safe
+@conditional
 def program_detail(request, program):
     program = get_object_or_404(public_programs(), slug=program)
     editions = Edition.objects.published().filter(program=program).select_related("program")
@@ -157,6 +159,7 @@ def program_detail(request, program):
 
 
 @require_safe
+@conditional
 def category_detail(request, program, category):
     program = get_object_or_404(public_programs(), slug=program)
     category = get_object_or_404(Category.objects.filter(program=program), slug=category)
@@ -268,6 +271,7 @@ def edition_detail(request, program, year):
 
 
 @require_safe
+@conditional
 def award_detail(request, program, year, category):
     awards = list(
         public_awards()
@@ -387,6 +391,7 @@ def award_csv(request):
 
 
 @require_safe
+@conditional
 def recipient_detail(request, slug):
     nominee = get_object_or_404(Nominee.objects.recipients().select_related("affiliation"), slug=slug)
     awards = (
@@ -415,6 +420,7 @@ def recipient_detail(request, slug):
 
 
 @require_safe
+@conditional(daily=True)  # upcoming and past ceremonies
 def ceremony_list(request):
     ceremonies = Ceremony.objects.public().select_related("edition__program")
     page = paginate(request, ceremonies.past(), CEREMONIES_PER_PAGE)  # years of history: paged
@@ -430,6 +436,7 @@ def ceremony_list(request):
 
 
 @require_safe
+@conditional
 def ceremony_detail(request, slug):
     ceremony = get_object_or_404(Ceremony.objects.public().select_related("edition__program"), slug=slug)
     awards = public_awards().filter(presentation__ceremony=ceremony).select_related("presentation")
@@ -449,6 +456,7 @@ def ceremony_detail(request, slug):
 
 
 @require_safe
+@conditional
 def announcement_list(request):
     page = paginate(request, published_announcements(), NEWS_PER_PAGE)
     context = {
@@ -462,6 +470,7 @@ def announcement_list(request):
 
 
 @require_safe
+@conditional
 def announcement_detail(request, slug):
     announcement = get_object_or_404(
         published_announcements()

@@ -622,8 +622,8 @@ QUERY_BOUNDS = {
     "/feeds/news.atom": 2,
     # the fingerprint of the ceremonies, the ceremonies with their editions
     "/ceremonies.ics": 2,
-    # the programmes with public awards
-    "/feeds/": 1,
+    # the public state (validators), the programmes with public awards
+    "/feeds/": 2,
 }
 
 

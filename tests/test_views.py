@@ -355,19 +355,19 @@ def build_rows(n):
 # page → most queries it may run, whatever the number of rows (one-line reason each).
 QUERY_BOUNDS = {
     "/": 6,  # public state (ETag), latest award ids, their rows, news, upcoming ceremonies, editions
-    "/programs/": 1,  # programmes with their counts as subqueries
-    "/programs/big/": 3,  # programme, editions, categories
+    "/programs/": 2,  # public state (ETag), programmes with their counts as subqueries
+    "/programs/big/": 4,  # public state (ETag), programme, editions, categories
     "/programs/big/2000/": 5,  # public state (ETag), edition, awards (bounded per category), ceremonies, news
-    "/programs/big/categories/cat/": 3,  # programme, category, awards
-    "/programs/big/2000/cat/": 3,  # awards with joins, achievements, announcements
+    "/programs/big/categories/cat/": 4,  # public state (ETag), programme, category, awards
+    "/programs/big/2000/cat/": 4,  # public state (ETag), awards with joins, achievements, announcements
     "/awards/": 6,  # public state (ETag), programme and category choices, count, page of ids, rows
     "/awards/?q=nominee&country=FR&ordering=-year": 6,  # the same
     "/awards.csv": 2,  # awards, achievements (per chunk of 2,000)
-    "/recipients/star/": 3,  # recipient, awards, achievements
-    "/ceremonies/": 3,  # upcoming, past: a count and a page (1,750 ceremonies at scale: paged)
-    "/ceremonies/gala/": 2,  # ceremony, awards
-    "/news/": 2,  # count, page
-    "/news/big-news/": 2,  # announcement, its public awards
+    "/recipients/star/": 4,  # public state (ETag), recipient, awards, achievements
+    "/ceremonies/": 4,  # public state (ETag); upcoming, past: a count and a page (paged: 1,750 at scale)
+    "/ceremonies/gala/": 3,  # public state (ETag), ceremony, awards
+    "/news/": 3,  # public state (ETag), count, page
+    "/news/big-news/": 3,  # public state (ETag), announcement, its public awards
     "/sitemap.xml": 7,  # a count per section with rows in the database (pages are a list)
     "/sitemap-awards.xml": 2,  # count, page
     "/sitemap-recipients.xml": 2,  # count, page
@@ -383,6 +383,49 @@ def test_every_page_runs_a_constant_number_of_queries(client, django_assert_max_
             if response.streaming:
                 b"".join(response.streaming_content)
         assert response.status_code == 200, url
+
+
+PUBLIC_PAGES = [url for url in QUERY_BOUNDS if not url.startswith(("/awards.csv", "/sitemap"))] + ["/feeds/"]
+
+
+def test_every_public_page_answers_its_own_etag_with_a_304_and_a_repeat_from_the_stored_copy(
+    client, settings, django_assert_num_queries
+):
+    settings.API_VALIDATOR_TTL = 60
+    build_rows(2)
+    for url in PUBLIC_PAGES:
+        first = client.get(url)
+        assert first.status_code == 200 and first["ETag"], url
+        assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304, url
+        with django_assert_num_queries(0, info=url):
+            again = client.get(url)
+        assert again.content == first.content, url
+
+
+def upcoming_section(response) -> str:
+    """The "Upcoming" panel of the home page or the ceremonies page."""
+    html = response.content.decode()
+    start = html.index('id="ceremonies-title"' if 'id="ceremonies-title"' in html else 'id="upcoming-title"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_upcoming_ceremonies_become_past_at_midnight_without_a_stale_304(client, time_machine):
+    today = timezone.localdate()
+    CeremonyFactory(name="Midnight Gala", date=today)
+    time_machine.move_to(
+        timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 0))), tick=False
+    )
+    before = {url: client.get(url) for url in ("/", "/ceremonies/")}
+    time_machine.move_to(
+        timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59))), tick=False
+    )
+    time_machine.shift(datetime.timedelta(minutes=2))  # past midnight; no data changed
+    for url, response in before.items():
+        assert "Midnight Gala" in upcoming_section(response), url
+        after = client.get(url, headers={"if-none-match": response["ETag"]})
+        assert after.status_code == 200, url  # not a 304 of yesterday's page
+        assert "Midnight Gala" not in upcoming_section(after), url
+        assert after["Last-Modified"] != response["Last-Modified"], url
 
 
 HUGE = "9" * 10_000
