@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from registry.api.views import SchemaView
 from registry.api.views import not_found as api_not_found
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),  # ADMIN_URL: a non-guessable path in production
     path("api/v1/", include("registry.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/(?:.*/)?$", api_not_found),  # any other /api/ path (v2, typos): a JSON 404
     path("", include("registry.urls")),

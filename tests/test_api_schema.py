@@ -68,3 +68,18 @@ def test_docs_page_loads_every_asset_from_this_server(client):
     script = client.get("/api/docs/?script")
     assert script.status_code == 200
     assert "/api/schema/" in script.content.decode()
+
+
+def test_the_schema_is_generated_once_and_revalidated_by_its_etag(client, settings):
+    settings.API_ANON_RATE = "4/minute"
+    first = client.get("/api/schema/?format=json")
+    again = client.get("/api/schema/?format=json")
+    not_modified = client.get("/api/schema/?format=json", headers={"if-none-match": first["ETag"]})
+    posted = client.post("/api/schema/?format=json")
+    refused = client.get("/api/schema/?format=json")
+
+    assert first.status_code == again.status_code == 200 and first["ETag"]
+    assert again.content == first.content and again["Content-Type"] == first["Content-Type"]
+    assert again["ETag"] == first["ETag"] and not_modified.status_code == 304
+    assert posted.status_code == 405  # only GET and HEAD are answered from memory
+    assert refused.status_code == 429  # answers from memory count against the rate limit too

@@ -13,6 +13,7 @@ from ..conditional import (
     store_response,
     stored_response,
 )
+from .throttling import within_rate_limit
 
 
 class ConditionalGetMixin:
@@ -33,18 +34,13 @@ class ConditionalGetMixin:
             self._validators = (etag, http_timestamp(state), max_age(state))
             # An answer from the cache skips DRF's request wrapping, negotiation and rendering;
             # it still counts against the rate limit, and a refusal goes on to DRF's 429.
-            if self.within_rate_limit(request):
+            if within_rate_limit(request, self):
                 response = get_conditional_response(request, etag=etag, last_modified=self._validators[1])
                 if response is None:
                     response = stored_response(etag)
                 if response is not None:
                     return self.finalize_cached(response)
         return super().dispatch(request, *args, **kwargs)
-
-    def within_rate_limit(self, request) -> bool:
-        allowed = all(throttle.allow_request(request, self) for throttle in self.get_throttles())
-        request.counted_by_rate_limit = allowed  # DRF's own check then lets it through uncounted
-        return allowed
 
     def finalize_cached(self, response):
         """The headers `finalize_response` gives a rendered answer (a stored one keeps DRF's own)."""

@@ -1,9 +1,12 @@
 """Read-only API viewsets (SPEC §6). Every queryset starts from a visibility-rule QuerySet method."""
 
 import contextlib
+import hashlib
 
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.cache import get_conditional_response
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
@@ -16,6 +19,7 @@ from .conditional import ConditionalGetMixin
 from .filtering import ApiFilterBackend
 from .querysets import award_queryset
 from .renderers import CSVRenderer
+from .throttling import within_rate_limit
 
 # Primary keys are 64-bit: anything larger would overflow the database's integer parameter.
 MAX_ID = 2**63 - 1
@@ -160,3 +164,34 @@ class ApiRootView(ConditionalGetMixin, routers.APIRootView):
 def not_found(request, *args, **kwargs):
     """Any other path under the API: a JSON 404 like the endpoints' own."""
     return JsonResponse({"detail": "Not found."}, status=404)
+
+
+class SchemaView(SpectacularAPIView):
+    """`/api/schema/`, generated once per process for each way it is asked for (format, language,
+    `Accept`, host), then answered from memory with an ETag of its bytes: generating it takes
+    ~70 ms, a cheap way for anyone to load the server. It changes only with the code."""
+
+    rendered = {}  # (query string, Accept, scheme and host) -> (ETag, body, headers)
+    MAX_RENDERED = 20  # arbitrary query strings are answered, but not all kept
+
+    def dispatch(self, request, *args, **kwargs):
+        key = (request.GET.urlencode(), request.META.get("HTTP_ACCEPT", ""), request.build_absolute_uri("/"))
+        found = self.rendered.get(key) if request.method in ("GET", "HEAD") else None
+        if found is None or not within_rate_limit(request, self):  # a refusal goes on to DRF's 429
+            response = super().dispatch(request, *args, **kwargs)
+            storable = request.method == "GET" and response.status_code == 200 and found is None
+            if storable and len(self.rendered) < self.MAX_RENDERED:
+                response.render()
+                headers = {
+                    name: response[name]
+                    for name in ("Content-Type", "Content-Disposition", "Vary", "Allow")
+                    if name in response
+                }
+                etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+                self.rendered[key] = (etag, response.content, headers)
+                response["ETag"] = etag
+            return response
+        etag, content, headers = found
+        response = get_conditional_response(request, etag=etag) or HttpResponse(content, headers=headers)
+        response["ETag"] = etag
+        return response
