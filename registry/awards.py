@@ -9,6 +9,7 @@ than the query that fetched them; a row holds only what is shown. Rows always co
 import datetime
 
 from django.db import router
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -109,6 +110,17 @@ def _assemble(rows, achievements) -> dict[int, dict]:
         if isinstance(award["ceremony_date"], str):
             award["ceremony_date"] = parse_date(award["ceremony_date"])
     return by_id
+
+
+def page_key(award: dict) -> tuple:
+    """What an award's page URL depends on: every award of a category in an edition shares it."""
+    return award["program_slug"], award["year"], award["category_slug"]
+
+
+def award_path(award: dict) -> str:
+    """The award's page (its category in its edition), as `Nomination.get_absolute_url()`."""
+    program, year, category = page_key(award)
+    return reverse("registry:award-detail", kwargs={"program": program, "year": year, "category": category})
 
 
 def award_row(award: Nomination) -> dict:

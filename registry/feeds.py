@@ -26,7 +26,7 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from .api.serializers import AwardSerializer
-from .awards import award_rows
+from .awards import award_path, award_rows
 from .conditional import conditional
 from .filters import AwardFilter
 from .models import Announcement, Nomination, Program
@@ -165,14 +165,6 @@ def item_id(obj) -> str:
 
 def award_item_id(award: dict) -> str:
     return f"urn:awards-registry:nomination:{award['id']}"
-
-
-def award_path(award: dict) -> str:
-    """The award's page (its category in its edition), as `Nomination.get_absolute_url()`."""
-    return reverse(
-        "registry:award-detail",
-        kwargs={"program": award["program_slug"], "year": award["year"], "category": award["category_slug"]},
-    )
 
 
 def award_title(award: dict) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import sql, structured_data
-from .awards import award_rows
+from .awards import award_path, award_rows, page_key
 from .conditional import CachedCountPaginator, conditional
 from .exports import stream_award_csv
 from .feeds import award_feed_query
@@ -59,11 +59,8 @@ def award_list_rows(award_ids):
     (programme, year, category), not per row, and country names come from one list."""
     names, urls, rows = country_names(), {}, []
     for award in award_rows(award_ids, achievements=False):
-        page = (award["program_slug"], award["year"], award["category_slug"])
-        if (url := urls.get(page)) is None:
-            url = urls[page] = reverse(
-                "registry:award-detail", kwargs={"program": page[0], "year": page[1], "category": page[2]}
-            )
+        if (url := urls.get(page := page_key(award))) is None:
+            url = urls[page] = award_path(award)
         country = award["recipient_country"]
         rows.append(
             {

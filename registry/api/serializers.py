@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..awards import awards_in_order
+from ..awards import award_path, awards_in_order, page_key
 from ..models import (
     Achievement,
     Announcement,
@@ -174,14 +174,9 @@ class AwardSerializer(serializers.ModelSerializer):
             # not reverse()d per award: the page URL is shared by every award of a category.
             self._links = (request.build_absolute_uri(reverse("api:award-list")), {})
         api_list_url, page_urls = self._links
-        page_key = (award["program_slug"], award["year"], award["category_slug"])
-        page_url = page_urls.get(page_key)
+        page_url = page_urls.get(key := page_key(award))
         if page_url is None:
-            path = reverse(
-                "registry:award-detail",
-                kwargs=dict(zip(("program", "year", "category"), page_key, strict=True)),
-            )
-            page_url = page_urls[page_key] = request.build_absolute_uri(path)
+            page_url = page_urls[key] = request.build_absolute_uri(award_path(award))
         if award["presentation"] is None:
             ceremony = presented_by = None
         else:
