@@ -2,19 +2,10 @@
 
 One module, used by the API (`registry.api.conditional.ConditionalGetMixin`), the feeds and the
 calendar (`conditional`, through `feeds.feed_endpoint`) and every public HTML page
-(`@conditional`). The validators come from one query (`public_state()`), never from the response
-body, so a 304 is answered before the endpoint runs its own queries. The query is built from the
-visibility-rule QuerySet methods, so an edit to anything not public moves nothing, and reads,
-each as an index-friendly "newest row" or a count of a small table:
-
-- the newest `updated_at` of the public rows of every table a representation is built from,
-- how many public rows the small tables hold (a deletion or an unpublishing changes a count),
-  and when a public award was last deleted (from its history),
-- for each scheduled publication time (edition results, announcements, ceremony announcements):
-  the newest time already past, and the next one to come.
-
-A scheduled publication going live changes the newest past time at that very moment with
-nothing written to the database, so no stale 304 survives an embargo; and `max-age` never
+(`@conditional`). The validators come from the public-state token (`registry/public_state.py`),
+never from the response body, so a 304 is answered before the endpoint runs its own queries. The
+token moves on every write to what the public answers are made of, and at every scheduled
+publication time, so no stale 304 survives a change or an embargo lifting; and `max-age` never
 reaches past the next scheduled publication, so no shared cache keeps the pre-embargo answer.
 (The price: in the last `max-age` seconds before it, a shrinking max-age tells that some
 publication is imminent, though not what.)
@@ -25,8 +16,9 @@ needs invalidating. The paginators' counts are cached the same way (`CachedCount
 
 The public state and the stored bodies are also kept in this process (`LocalCopies`, at most
 `LOCAL_CACHE_ENTRIES`), in front of the shared cache: a repeat request then costs no round trip
-at all. A stored body never goes stale (its key is its ETag); the state is kept locally only
-until `API_VALIDATOR_TTL` seconds after it was read from the database, as the shared copy is.
+at all. A copy taken from the shared cache keeps the expiry time it had there. The state is
+reused for at most `API_VALIDATOR_TTL` seconds after it was read from the database, the bound
+on how long after a write an answer can still be the old one (docs/operations.md).
 """
 
 import datetime
@@ -35,167 +27,18 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connections, router
-from django.db.models import Exists, F, Func, OuterRef
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
-from django.utils.dateparse import parse_datetime
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 
-from .models import (
-    Achievement,
-    Announcement,
-    Category,
-    Ceremony,
-    Edition,
-    Nomination,
-    Nominee,
-    Organization,
-    Presentation,
-    Program,
-)
-
-# Bump when the representation changes without a data change, so clients do not keep old shapes.
-REPRESENTATION_VERSION = "1"
-
-
-@dataclass(frozen=True)
-class PublicState:
-    token: str  # changes whenever anything public may have changed
-    last_modified: datetime.datetime | None
-    next_publication: datetime.datetime | None
-    read_at: float = 0.0  # time.time() when read from the database
-
-    def is_fresh(self, now: datetime.datetime, ttl: int) -> bool:
-        """Reusable at `now`: read less than `ttl` seconds ago, and no scheduled publication since."""
-        return now.timestamp() - self.read_at < ttl and (
-            self.next_publication is None or self.next_publication > now
-        )
-
-
-def _newest(queryset, field):
-    return queryset.order_by(f"-{field}").values(field)[:1]
-
-
-def _count(queryset):
-    # A plain COUNT function rather than the Count aggregate: no GROUP BY, exactly one row.
-    return queryset.order_by().annotate(rows=Func(F("pk"), function="COUNT")).values("rows")
-
-
-def _sources(now):
-    """(timestamps, counts, upcoming times): single-value querysets over what the public can see."""
-    awards = Nomination.objects.public(now)
-    editions = Edition.objects.published(now)
-    programs = Program.objects.filter(Exists(editions.filter(program=OuterRef("pk"))))
-    recipients = Nominee.objects.recipients(now)
-    ceremonies = Ceremony.objects.public(now)
-    announcements = Announcement.objects.published(now)
-    # Conferring bodies first: PostgreSQL then skips the recipients test for them, which would
-    # otherwise scan every nominee for a body that has no members (0.4 s at 100,000 awards).
-    organizations = Organization.objects.filter(
-        Exists(programs.filter(conferred_by=OuterRef("pk")))
-        | Exists(recipients.filter(affiliation=OuterRef("pk")))
-    )
-    categories = Category.objects.filter(program__in=programs)
-    deleted_awards = Nomination.history.filter(
-        history_type="-", status=Nomination.Status.AWARDED, edition__results_published_at__lte=now
-    )
-    timestamps = [
-        *(
-            _newest(queryset, "updated_at")
-            for queryset in (
-                awards,
-                editions,
-                programs,
-                categories,
-                recipients,
-                organizations,
-                ceremonies,
-                announcements,
-                Achievement.objects.filter(nomination__in=awards),
-                Presentation.objects.filter(nomination__in=awards),
-            )
-        ),
-        _newest(deleted_awards, "history_date"),
-        _newest(editions, "results_published_at"),
-        _newest(announcements, "published_at"),
-        _newest(Ceremony.objects.filter(announced_at__lte=now), "announced_at"),
-    ]
-    counts = [_count(q) for q in (editions, programs, categories, organizations, ceremonies, announcements)]
-    upcoming = [
-        queryset.filter(**{f"{field}__gt": now}).order_by(field).values(field)[:1]
-        for queryset, field in (
-            (Edition.objects.all(), "results_published_at"),
-            (Announcement.objects.all(), "published_at"),
-            (Ceremony.objects.all(), "announced_at"),
-        )
-    ]
-    return timestamps, counts, upcoming
-
-
-def _as_datetime(value) -> datetime.datetime | None:
-    # SQLite hands back text for an aggregate over a datetime column.
-    parsed = parse_datetime(value) if isinstance(value, str) else value
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, datetime.UTC)
-    return parsed
-
-
-# Compiling ~20 ORM querysets costs far more than running them, so the statement is compiled once
-# per database with a stand-in time, whose parameter slots then take each request's `now`.
-_STAND_IN_NOW = datetime.datetime(2000, 1, 1, 0, 0, 0, 123457, tzinfo=datetime.UTC)
-_statements = {}
-
-
-def _statement(alias: str):
-    if alias not in _statements:
-        timestamps, counts, upcoming = _sources(_STAND_IN_NOW)
-        columns, params = [], []
-        for queryset in [*timestamps, *counts, *upcoming]:
-            sql, query_params = queryset.query.get_compiler(using=alias).as_sql()
-            columns.append(f"({sql})")
-            params.extend(query_params)
-        stand_in = connections[alias].ops.adapt_datetimefield_value(_STAND_IN_NOW)
-        now_slots = [i for i, value in enumerate(params) if value == stand_in]
-        sizes = (len(timestamps), len(counts))
-        _statements[alias] = ("SELECT " + ", ".join(columns), params, now_slots, sizes)
-    return _statements[alias]
-
-
-def public_state(now: datetime.datetime | None = None) -> PublicState:
-    """Everything the public representations depend on, read in one query."""
-    # The database the public reads go to (a replica, if a router says so), so that the
-    # validators never run ahead of the data they stand for.
-    alias = router.db_for_read(Nomination)
-    sql, params, now_slots, (n_timestamps, n_counts) = _statement(alias)
-    params = list(params)
-    db_now = connections[alias].ops.adapt_datetimefield_value(now or timezone.now())
-    for slot in now_slots:
-        params[slot] = db_now
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    changed = [_as_datetime(v) for v in row[:n_timestamps]]
-    counted = row[n_timestamps : n_timestamps + n_counts]
-    next_times = [_as_datetime(v) for v in row[n_timestamps + n_counts :]]
-    token = "|".join(
-        [REPRESENTATION_VERSION, *(v.isoformat() if v else "-" for v in changed), *map(str, counted)]
-    )
-    return PublicState(
-        token=token,
-        last_modified=max(filter(None, changed), default=None),
-        next_publication=min(filter(None, next_times), default=None),
-        read_at=time.time(),
-    )
-
+from .public_state import PublicState, _as_datetime, public_state
 
 PUBLIC_STATE_KEY = "public-state"
 
@@ -240,9 +83,10 @@ local_copies = LocalCopies()
 def shared_public_state() -> PublicState:
     """`public_state()`, reused for up to `API_VALIDATOR_TTL` seconds (0: never) after it was read.
 
-    This process's copy first, then the shared cache's, then the database. Reuse delays an
-    edit's effect on the validators by at most the TTL, but never a scheduled publication: a
-    state is not reused once its `next_publication` has come.
+    This process's copy first, then the shared cache's, then the database. Reuse delays a
+    write's effect on the validators by at most the TTL, counted from the database read (a copy
+    does not restart it), but never a scheduled publication: a state is not reused once its
+    `next_publication` has come.
     """
     ttl = settings.API_VALIDATOR_TTL
     if not ttl:
@@ -254,7 +98,7 @@ def shared_public_state() -> PublicState:
         if state is None or not state.is_fresh(now, ttl):
             state = public_state(now)
             cache.set(PUBLIC_STATE_KEY, state, timeout=ttl)
-        local_copies.set(PUBLIC_STATE_KEY, state, timeout=ttl)
+        local_copies.set(PUBLIC_STATE_KEY, state, timeout=state.read_at + ttl - time.time())
     return state
 
 
@@ -273,40 +117,38 @@ def etag_for(state: PublicState, request, variant: str = "") -> str:
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
-def http_timestamp(state: PublicState) -> int:
-    # HTTP dates have whole seconds; If-Modified-Since compares against the value we sent.
-    return int(state.last_modified.timestamp()) if state.last_modified else 0
-
-
-def set_validators(response, etag: str, timestamp: int) -> None:
+def set_validators(response, etag: str, last_modified: int | None) -> None:
+    """ETag, and Last-Modified when there is one to give (`PublicState.http_last_modified`)."""
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(timestamp)
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
 
 
 # Headers of a 200 worth keeping with its cached body.
 CACHED_HEADERS = ("Content-Type", "Link", "Content-Disposition", "Content-Language", "Vary", "Allow")
 
 
-def kept(key: str, local_timeout: float):
+def kept(key: str):
     """A value keyed by what it was computed from: this process's copy, else the shared cache's
-    (then copied here for up to `local_timeout` seconds), else None."""
+    (then copied here until the time it expires there), else None."""
     value = local_copies.get(key)
     if value is None:
-        value = cache.get(key)
-        if value is not None:
-            local_copies.set(key, value, timeout=local_timeout)
+        found = cache.get(key)
+        if found is not None:
+            expires_at, value = found
+            local_copies.set(key, value, timeout=expires_at - time.time())
     return value
 
 
 def keep(key: str, value, timeout: float) -> None:
     """`value` in the shared cache and in this process, for `timeout` seconds."""
-    cache.set(key, value, timeout=timeout)
+    cache.set(key, (time.time() + timeout, value), timeout=timeout)
     local_copies.set(key, value, timeout=timeout)
 
 
 def stored_response(etag: str) -> HttpResponse | None:
     """The 200 kept under `etag`, if this process or the shared cache still holds it."""
-    stored = kept("response:" + etag.strip('"'), settings.PUBLIC_RESPONSE_CACHE_TTL)
+    stored = kept("response:" + etag.strip('"'))
     if stored is None:
         return None
     content, headers = stored
@@ -341,15 +183,17 @@ def conditional(view=None, *, daily=False):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         state = request.public_state = shared_public_state()  # also for CachedCountPaginator
+        timestamp = state.http_last_modified
         if daily:
             today = timezone.localdate()
             etag = etag_for(state, request, today.isoformat())
             midnight = datetime.datetime.combine(
                 today, datetime.time(), tzinfo=timezone.get_current_timezone()
             )
-            timestamp = max(http_timestamp(state), int(midnight.timestamp()))
+            if timestamp is not None:
+                timestamp = max(timestamp, int(midnight.timestamp()))
         else:
-            etag, timestamp = etag_for(state, request), http_timestamp(state)
+            etag = etag_for(state, request)
         response = get_conditional_response(request, etag=etag, last_modified=timestamp)
         # Without a session cookie nobody is signed in: the session need not be read (nor the
         # answer vary by Cookie, as the pages show everyone the same).
@@ -411,7 +255,7 @@ class CachedCountPaginator(Paginator):
         params = ["now" if _is_about_now(p) else p for p in params]
         key = "count:" + hashlib.sha256(f"{self.state.token}|{sql}|{params!r}".encode()).hexdigest()
         timeout = max_age(self.state, ttl=COUNT_CACHE_TTL)
-        count = kept(key, timeout)
+        count = kept(key)
         if count is None:
             count = super().count
             if timeout:

@@ -44,7 +44,7 @@ class Organization(models.Model):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=13, blank=True, default="", validators=[wikidata_id_validator]
     )
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -71,7 +71,7 @@ class Program(models.Model):
     conferred_by = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="programs")
     description = models.TextField(blank=True, default="")
     website = models.URLField(blank=True, default="")
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProgramQuerySet.as_manager()
 
@@ -100,7 +100,7 @@ class Category(models.Model):
         blank=True,
         help_text="Most awards per edition; leave blank for no limit.",
     )
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["program", "position", "name", "id"]
@@ -150,7 +150,7 @@ class Edition(models.Model):
         blank=True,
         help_text="Blank: unpublished. A future time: embargoed until then, then public automatically.",
     )
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
     objects = EditionQuerySet.as_manager()
@@ -230,7 +230,7 @@ class Nominee(models.Model):
     wikidata_id = models.CharField(
         "Wikidata id", max_length=13, blank=True, default="", validators=[wikidata_id_validator]
     )
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = NomineeQuerySet.as_manager()
 
@@ -363,7 +363,7 @@ class Nomination(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
     # Copies of the edition's year and publication time and the category's position, so that the
     # public lists are ordered and filtered from one index of this table (docs/performance.md).
     # Kept in step by save() here and in Edition and Category, and by the bulk writers
@@ -475,7 +475,7 @@ class Achievement(models.Model):
     quantity = models.PositiveIntegerField(null=True, blank=True, help_text="The figure, if there is one.")
     description = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["nomination", "position", "id"]
@@ -528,7 +528,7 @@ class Ceremony(models.Model):
         help_text="Show the ceremony publicly from this time, before the edition's results are out. "
         "Blank: public only once the results are published.",
     )
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CeremonyQuerySet.as_manager()
 
@@ -551,7 +551,7 @@ class Presentation(models.Model):
     presenter_name = models.CharField(max_length=200, blank=True, default="")
     presenter_title = models.CharField(max_length=200, blank=True, default="")
     remarks = models.TextField(blank=True, default="", help_text="A quote from the presenter.")
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["ceremony", "id"]
@@ -586,7 +586,7 @@ class Announcement(models.Model):
         Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="announcements"
     )
     related_awards = models.ManyToManyField(Nomination, blank=True, related_name="announcements")
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # API cache validators read its maximum
+    updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(m2m_fields=[related_awards])
     objects = AnnouncementQuerySet.as_manager()
@@ -604,3 +604,21 @@ class Announcement(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.published_at <= timezone.now()
+
+
+class DataVersion(models.Model):
+    """One row, moved by database triggers on every write to the tables public answers are made of.
+
+    The triggers and the token that reads this row live in `registry/public_state.py`.
+    """
+
+    ROW = 1
+
+    number = models.BigIntegerField(default=0, help_text="Moves forward on every write.")
+    changed_at = models.DateTimeField(help_text="When the last write was committed (never goes back).")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"Data version {self.number}"

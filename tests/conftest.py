@@ -25,6 +25,47 @@ def _fresh_cache(settings):
     forget()
 
 
+@pytest.fixture(autouse=True)
+def _writes_move_the_token_at_once(request):
+    """On PostgreSQL the write triggers run at commit (registry/public_state.py), and a test's
+    transaction never commits: make them run at the end of each statement instead."""
+    if "_django_db_helper" not in request.fixturenames:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.db import connection
+
+    from registry.public_state import trigger_names, write_tables
+
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        names = [
+            name
+            for table in write_tables()
+            for event, name in trigger_names(table).items()
+            if event != "TRUNCATE"  # a plain trigger: it runs at once already
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(map(connection.ops.quote_name, names))} IMMEDIATE")
+
+
+@pytest.fixture
+def settle(db):
+    """`settle()`: make the last write two (or `seconds`) seconds old, as if the test had waited.
+
+    Last-Modified is only given once the second of the last change is over
+    (`PublicState.http_last_modified`); tests of it settle their data instead of sleeping.
+    """
+    import datetime
+
+    from registry.models import DataVersion
+
+    def settle(seconds: float = 2):
+        version = DataVersion.objects.get()
+        older = version.changed_at - datetime.timedelta(seconds=seconds)
+        DataVersion.objects.filter(pk=version.pk).update(changed_at=older)  # no trigger on this table
+
+    return settle
+
+
 # --- Staff roles (issue 6): users in the groups created by migration 0003_roles ------------
 ROLES = {"clerk": "Nomination clerk", "committee": "Awards committee", "editor": "Editor"}
 

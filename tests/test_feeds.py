@@ -503,10 +503,11 @@ def test_ceremony_uid_is_stable_when_the_ceremony_is_renamed(client):
 
 
 @pytest.mark.parametrize("url", ALL_FEEDS)
-def test_every_feed_answers_conditional_gets_with_cors(client, url):
+def test_every_feed_answers_conditional_gets_with_cors(client, url, settle):
     full_award()
     AnnouncementFactory()
     CeremonyFactory()
+    settle()
 
     first = fetch(client, url)
     by_etag = fetch(client, url, HTTP_IF_NONE_MATCH=first["ETag"])
@@ -554,10 +555,11 @@ def test_new_public_data_changes_the_etag(client, url):
 
 
 @pytest.mark.parametrize("url", ["/feeds/awards.json", "/feeds/awards.atom"])
-def test_a_scheduled_publication_appears_at_its_time_with_no_stale_304(client, url):
+def test_a_scheduled_publication_appears_at_its_time_with_no_stale_304(client, url, settle):
     start = timezone.now()
     full_award(edition=EditionFactory(results_published_at=start - datetime.timedelta(days=10)))
     embargoed = full_award(edition=EditionFactory(results_published_at=start + datetime.timedelta(hours=2)))
+    settle()
 
     with time_machine.travel(start + datetime.timedelta(hours=1), tick=False):
         before = fetch(client, url)
@@ -572,10 +574,11 @@ def test_a_scheduled_publication_appears_at_its_time_with_no_stale_304(client, u
         assert embargoed.nominee.name in response.content.decode()
 
 
-def test_a_scheduled_announcement_appears_at_its_time_with_no_stale_304(client):
+def test_a_scheduled_announcement_appears_at_its_time_with_no_stale_304(client, settle):
     start = timezone.now()
     AnnouncementFactory(published_at=start - datetime.timedelta(days=1))
     AnnouncementFactory(title="Embargoed news", published_at=start + datetime.timedelta(minutes=30))
+    settle()
 
     with time_machine.travel(start, tick=False):
         before = fetch(client, "/feeds/news.json")
@@ -587,8 +590,9 @@ def test_a_scheduled_announcement_appears_at_its_time_with_no_stale_304(client):
     assert "Embargoed news" in after.content.decode()
 
 
-def test_a_backdated_publication_is_not_hidden_behind_if_modified_since(client):
+def test_a_backdated_publication_is_not_hidden_behind_if_modified_since(client, settle):
     full_award()
+    settle(seconds=3)
     before = fetch(client, "/feeds/awards.json")
     assert before.status_code == 200
 
@@ -598,6 +602,7 @@ def test_a_backdated_publication_is_not_hidden_behind_if_modified_since(client):
     with time_machine.travel(timezone.now() + datetime.timedelta(seconds=2)):
         backdated.results_published_at = timezone.now() - datetime.timedelta(days=400)
         backdated.save()
+        settle(seconds=1)
         after = fetch(client, "/feeds/awards.json", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
 
     assert after.status_code == 200

@@ -409,9 +409,10 @@ def upcoming_section(response) -> str:
     return html[start : html.index("</section>", start)]
 
 
-def test_upcoming_ceremonies_become_past_at_midnight_without_a_stale_304(client, time_machine):
+def test_upcoming_ceremonies_become_past_at_midnight_without_a_stale_304(client, time_machine, settle):
     today = timezone.localdate()
     CeremonyFactory(name="Midnight Gala", date=today)
+    settle()
     time_machine.move_to(
         timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 0))), tick=False
     )

@@ -6,7 +6,6 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 
 from ..conditional import (
     etag_for,
-    http_timestamp,
     max_age,
     set_validators,
     shared_public_state,
@@ -31,7 +30,7 @@ class ConditionalGetMixin:
         if request.method in ("GET", "HEAD"):
             state = request.public_state = shared_public_state()  # also for the paginator's count
             etag = etag_for(state, request, request.META.get("HTTP_ACCEPT", ""))
-            self._validators = (etag, http_timestamp(state), max_age(state))
+            self._validators = (etag, state.http_last_modified, max_age(state))
             # An answer from the cache skips DRF's request wrapping, negotiation and rendering;
             # it still counts against the rate limit, and a refusal goes on to DRF's 429.
             if within_rate_limit(request, self):
