@@ -64,7 +64,7 @@ from .models import (
 )
 
 # Bump when the representation changes without a data change, so clients do not keep old shapes.
-REPRESENTATION_VERSION = "1"
+REPRESENTATION_VERSION = "2"
 
 
 @dataclass(frozen=True)
