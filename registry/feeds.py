@@ -29,7 +29,7 @@ from .api.serializers import AwardSerializer
 from .awards import award_path, award_rows
 from .conditional import conditional
 from .filters import AwardFilter
-from .models import Announcement, Nomination, Program
+from .models import Announcement, Nomination, Program, web_url
 
 ITEMS_PER_PAGE = 50
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -241,6 +241,11 @@ def announcement_html(announcement: Announcement) -> str:
     return paragraphs(announcement.body or announcement.summary)
 
 
+def announcement_summary_html(announcement: Announcement) -> str:
+    """The summary as the news pages show it: escaped text in one paragraph."""
+    return format_html("<p>{}</p>", announcement.summary)
+
+
 # --- JSON Feed 1.1 -----------------------------------------------------------------------------
 
 
@@ -331,8 +336,8 @@ def announcement_item(request: HttpRequest, announcement: Announcement) -> dict:
         "date_published": rfc3339(announcement.published_at),
         "date_modified": rfc3339(announcement_modified(announcement)),
     }
-    if announcement.source_url:
-        item["external_url"] = announcement.source_url
+    if source := web_url(announcement.source_url):
+        item["external_url"] = source
     return item
 
 
@@ -450,7 +455,9 @@ class NewsRssFeed(RegistryFeed):
         return announcement.title
 
     def item_description(self, announcement):
-        return announcement.summary or announcement_html(announcement)
+        if announcement.summary:
+            return announcement_summary_html(announcement)
+        return announcement_html(announcement)
 
     def item_pubdate(self, announcement):
         return announcement.published_at

@@ -33,6 +33,26 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known IANA time zone (e.g. America/Mexico_City).")
 
 
+# The site links to stored URLs, so only web addresses may be stored: a `javascript:` or `data:`
+# link would run in the visitor's browser. The database refuses the rest (`web_url_condition`),
+# whatever writes the row; the surfaces still show a URL only through `web_url()`, so that no row
+# that escaped the constraint (a dump restored without it) ever becomes a link.
+WEB_URL_PREFIXES = ("http://", "https://")
+
+
+def web_url_condition(field: str) -> Q:
+    """`field` is blank or starts with http:// or https://, in any case."""
+    condition = Q(**{field: ""})
+    for prefix in WEB_URL_PREFIXES:
+        condition |= Q(**{f"{field}__istartswith": prefix})
+    return condition
+
+
+def web_url(value: str | None) -> str:
+    """`value` if it is an http or https URL, otherwise "": the one test before any URL is shown."""
+    return value if value and value.lower().startswith(WEB_URL_PREFIXES) else ""
+
+
 class Organization(models.Model):
     """A conferring body or a nominee's affiliation."""
 
@@ -48,6 +68,13 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=web_url_condition("website"),
+                name="organization_website_http_or_https",
+                violation_error_message="The website must start with http:// or https://.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
@@ -77,6 +104,13 @@ class Program(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=web_url_condition("website"),
+                name="program_website_http_or_https",
+                violation_error_message="The website must start with http:// or https://.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -594,6 +628,13 @@ class Announcement(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         permissions = [("publish_announcement", "Can publish or schedule an announcement")]
+        constraints = [
+            models.CheckConstraint(
+                condition=web_url_condition("source_url"),
+                name="announcement_source_url_http_or_https",
+                violation_error_message="The source URL must start with http:// or https://.",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -2,6 +2,8 @@
 
 from django.utils.html import strip_tags
 
+from .models import web_url
+
 
 def _url(request, obj) -> str:
     return request.build_absolute_uri(obj.get_absolute_url())
@@ -88,6 +90,6 @@ def news_article(announcement, request) -> dict:
     }
     if announcement.summary:
         data["description"] = announcement.summary
-    if announcement.source_url:
-        data["isBasedOn"] = announcement.source_url
+    if source := web_url(announcement.source_url):
+        data["isBasedOn"] = source
     return data

@@ -66,6 +66,30 @@ def settle(db):
     return settle
 
 
+@pytest.fixture
+def url_constraints_off(db):
+    """Rows may hold any URL, as if written before the `*_http_or_https` constraints (a dump
+    restored without them): SQLite ignores CHECK constraints on this connection for the test;
+    PostgreSQL drops them inside the test's transaction, whose rollback restores them."""
+    from django.db import connection
+
+    from registry.models import Announcement, Organization, Program
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+        else:
+            for model in (Organization, Program, Announcement):
+                table = model._meta.db_table
+                for constraint in model._meta.constraints:
+                    if constraint.name.endswith("_http_or_https"):
+                        cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint.name}"')
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA ignore_check_constraints = OFF")
+
+
 # --- Staff roles (issue 6): users in the groups created by migration 0003_roles ------------
 ROLES = {"clerk": "Nomination clerk", "committee": "Awards committee", "editor": "Editor"}
 

@@ -394,6 +394,24 @@ class TestExport:
         assert rows[0]["citation"].startswith("'=") and rows[0]["nominee_name"] == "'+Plus Example"
         assert "justification" in rows[0]
 
+    @pytest.mark.parametrize(
+        "payload",
+        [
+            '=HYPERLINK("http://evil")',
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            '\n=HYPERLINK("http://evil")',
+        ],
+    )
+    def test_csv_export_defuses_every_formula_trigger_as_the_public_csv_does(self, admin_client, payload):
+        AwardFactory(citation=payload, nominee__name=payload)
+        response = admin_client.get(reverse("admin:registry_nomination_export", args=["csv"]))
+        [row] = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+        assert (row["citation"], row["nominee_name"]) == ("'" + payload, "'" + payload)
+
     def test_xlsx_export_stores_formula_like_text_as_text(self, admin_client):
         AwardFactory(citation="=1+2")
         response = admin_client.get(reverse("admin:registry_nomination_export", args=["xlsx"]))
@@ -494,3 +512,19 @@ def test_website_typed_without_a_scheme_is_stored_as_https(admin_client):
     )
     assert response.status_code == 302, response.content
     assert Organization.objects.get(slug="example-body").website == "https://www.example.org"
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("javascript:alert(1)", "Enter a valid URL."),
+        ("ftp://example.org/file", "The website must start with http:// or https://."),
+    ],
+)
+def test_website_that_is_not_http_or_https_is_refused_with_a_form_error(admin_client, url, message):
+    response = admin_client.post(
+        "/admin/registry/organization/add/", {"name": "Example Body", "slug": "example-body", "website": url}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Organization.objects.filter(slug="example-body").exists()

@@ -6,8 +6,9 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
+from django.db import OperationalError, connections
 from django.test import override_settings
+from django.urls import reverse
 
 from awards_site.settings import redis_cache
 from tests.factories import AwardFactory
@@ -65,6 +66,47 @@ def test_database_down_gives_public_pages_a_friendly_503_without_traceback(clien
     assert "temporarily unavailable" in api.json()["detail"]
     assert "Database unavailable" in caplog.text
     assert client.get("/awards/").status_code == 200  # back as soon as the database is
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_down_gives_the_csv_download_the_503_page_not_a_broken_file(client, tmp_path):
+    award = AwardFactory()
+
+    with database_down(tmp_path):
+        response = client.get("/awards.csv")
+
+    assert response.status_code == 503
+    assert not response.streaming
+    assert "We will be right back" in response.content.decode()
+    csv_text = b"".join(client.get("/awards.csv").streaming_content).decode()
+    assert award.nominee.name in csv_text  # back as soon as the database is
+
+
+@contextmanager
+def database_fails_on(sql_start: str):
+    """The database connection breaks on the first statement that starts with `sql_start`."""
+
+    def execute(execute, sql, params, many, context):
+        if sql.startswith(sql_start):
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connections["default"].execute_wrapper(execute):
+        yield
+
+
+@pytest.mark.django_db
+def test_database_failing_as_the_admin_export_reads_gives_a_503_not_a_broken_file(admin_client):
+    AwardFactory()
+    url = reverse("admin:registry_nomination_export", args=["csv"])
+
+    # After the sign-in and the changelist's count: the export's own read of the nominations.
+    with database_fails_on('SELECT "registry_nomination"."id"'):
+        response = admin_client.get(url)
+
+    assert response.status_code == 503
+    assert not response.streaming
+    assert "We will be right back" in response.content.decode()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import datetime
 import json
 import re
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import feedparser
 import icalendar
@@ -11,6 +12,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.utils import timezone
+from django.utils.html import escape
 
 from registry.api.serializers import AwardSerializer
 from registry.models import Nomination
@@ -411,6 +413,23 @@ def test_news_rss_and_atom_list_published_announcements(client, url):
     assert entry.link == f"http://{HOST}/news/{news.slug}/"
     assert entry.id == f"urn:awards-registry:announcement:{news.pk}"
     assert entry.updated_parsed >= entry.published_parsed
+
+
+@pytest.mark.parametrize(
+    "url, description",
+    [("/feeds/news.rss", "channel/item/description"), ("/feeds/news.atom", "atom:entry/atom:summary")],
+)
+def test_news_rss_and_atom_show_the_summary_as_escaped_text_as_the_news_page_does(client, url, description):
+    summary = 'Results <script>alert(1)</script> and <a href="#" onclick="steal()">more</a> & "quotes"'
+    news = AnnouncementFactory(summary=summary, body="")
+
+    document = ElementTree.fromstring(fetch(client, url).content)
+    html = document.find(description, {"atom": "http://www.w3.org/2005/Atom"}).text  # as a reader gets it
+    page = fetch(client, news.get_absolute_url()).content.decode()
+
+    assert html == f"<p>{escape(summary)}</p>"
+    assert f'<p class="lead">{escape(summary)}</p>' in page
+    assert "<script" not in html and "<a " not in html
 
 
 def test_news_json_feed_follows_json_feed_1_1(client):

@@ -1,13 +1,24 @@
 """The one visibility rule and the invariants the database and models hold."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from registry.models import Announcement, Ceremony, Edition, Nomination, Nominee
+from registry.models import (
+    Announcement,
+    Ceremony,
+    Edition,
+    Nomination,
+    Nominee,
+    Organization,
+    Program,
+    web_url,
+)
 
 from .factories import (
     AchievementFactory,
@@ -19,6 +30,7 @@ from .factories import (
     NominationFactory,
     NomineeFactory,
     OrganizationFactory,
+    ProgramFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +148,22 @@ class TestConstraints:
         with pytest.raises(IntegrityError), transaction.atomic():
             NomineeFactory(kind="alien")
 
+    @pytest.mark.parametrize(
+        "url",
+        ["javascript:alert(1)", "JavaScript:alert(1)", " https://x.test", "data:text/html,x", "ftp://x.test"],
+    )
+    @pytest.mark.parametrize(
+        "factory, field",
+        [(OrganizationFactory, "website"), (ProgramFactory, "website"), (AnnouncementFactory, "source_url")],
+    )
+    def test_a_url_that_is_not_http_or_https_is_refused_by_the_database(self, factory, field, url):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            factory(**{field: url})
+
+    @pytest.mark.parametrize("url", ["", "http://x.test/a", "https://x.test/", "HTTPS://X.TEST/"])
+    def test_a_blank_or_http_or_https_url_is_stored(self, url):
+        assert Program.objects.get(pk=ProgramFactory(website=url).pk).website == url
+
 
 class TestValidation:
     def test_category_must_belong_to_the_editions_program(self):
@@ -172,6 +200,26 @@ class TestValidation:
                 obj.full_clean()
             assert "wikidata_id" in excinfo.value.message_dict
 
+    @pytest.mark.parametrize(
+        "build, field, message",
+        [
+            (lambda **url: OrganizationFactory.build(**url), "website", "The website must start with"),
+            (
+                lambda **url: ProgramFactory.build(conferred_by=OrganizationFactory(), **url),
+                "website",
+                "The website must start with",
+            ),
+            (lambda **url: AnnouncementFactory.build(**url), "source_url", "The source URL must start with"),
+        ],
+    )
+    def test_full_clean_reports_a_url_that_is_not_http_or_https(self, build, field, message):
+        with pytest.raises(ValidationError) as invalid:
+            build(**{field: "javascript:alert(1)"}).full_clean()  # not a URL to Django's validator
+        assert field in invalid.value.message_dict
+        with pytest.raises(ValidationError) as refused:
+            build(**{field: "ftp://x.test/file"}).full_clean()  # a URL, but not a web page's
+        assert message in str(refused.value)
+
     def test_unknown_ceremony_time_zone_is_refused(self):
         ceremony = CeremonyFactory.build(edition=EditionFactory(), timezone="Mars/Olympus_Mons")
         with pytest.raises(ValidationError) as excinfo:
@@ -187,3 +235,40 @@ class TestValidation:
         future = timezone.now() + datetime.timedelta(days=1)
         assert EditionFactory(results_published_at=future).publication_state == "scheduled"
         assert EditionFactory().publication_state == "published"
+
+
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("https://x.test/a", "https://x.test/a"),
+        ("HTTP://x.test", "HTTP://x.test"),
+        ("", ""),
+        (None, ""),
+        ("javascript:alert(1)", ""),
+        ("\njavascript:alert(1)", ""),
+        ("//x.test", ""),
+        ("mailto:a@x.test", ""),
+    ],
+)
+def test_web_url_passes_only_http_and_https(url, shown):
+    assert web_url(url) == shown
+
+
+def test_migration_blanks_stored_urls_the_constraints_refuse_and_keeps_the_rest(url_constraints_off):
+    """Its data step runs before the constraints are added, in the same migration."""
+    organization = OrganizationFactory(website="javascript:alert(1)")
+    program = ProgramFactory(conferred_by=organization, website="HTTPS://example.test")
+    announcement = AnnouncementFactory(source_url="ftp://example.test/release")
+    stale = timezone.now() - datetime.timedelta(days=1)
+    Organization.objects.update(updated_at=stale)
+    loader = MigrationLoader(connection)
+    key, migration = next((k, m) for k, m in loader.disk_migrations.items() if k[1].endswith("_url_schemes"))
+    blank_other_schemes = migration.operations[0].code
+
+    as_migrate_runs_it = SimpleNamespace(connection=connection, execute=connection.cursor().execute)
+    blank_other_schemes(loader.project_state(key).apps, as_migrate_runs_it)
+
+    organization.refresh_from_db()
+    assert (organization.website, Program.objects.get(pk=program.pk).website) == ("", "HTTPS://example.test")
+    assert organization.updated_at > stale  # an edit, like any other
+    assert Announcement.objects.get(pk=announcement.pk).source_url == ""

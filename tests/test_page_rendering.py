@@ -120,12 +120,21 @@ def test_award_list_rows_are_the_award_row_include_byte_for_byte(client):
     affiliation = OrganizationFactory(name="Org & Co")
     awards = [
         AwardFactory(
-            nominee__title="Director <General>", nominee__affiliation=affiliation, nominee__country="MX"
+            edition__year=2001,
+            nominee__title="Director <General>",
+            nominee__affiliation=affiliation,
+            nominee__country="MX",
         ),
-        AwardFactory(nominee__title="", nominee__affiliation=affiliation, nominee__country=""),
-        AwardFactory(nominee__title="Chief", nominee__affiliation=None, nominee__country="GB"),
-        AwardFactory(nominee__name="Team <Rocket>", nominee__title="", nominee__affiliation=None),
-    ]
+        AwardFactory(
+            edition__year=2002, nominee__title="", nominee__affiliation=affiliation, nominee__country=""
+        ),
+        AwardFactory(
+            edition__year=2003, nominee__title="Chief", nominee__affiliation=None, nominee__country="GB"
+        ),
+        AwardFactory(
+            edition__year=2004, nominee__name="Team <Rocket>", nominee__title="", nominee__affiliation=None
+        ),
+    ]  # years set: the factory's sequence wraps around after a hundred editions
     response = client.get("/awards/")
     page = response.content.decode()
     for award in Nomination.objects.filter(pk__in=[a.pk for a in awards]).select_related(

@@ -17,6 +17,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from awards_site.middleware import client_ip
 
+from .factories import AnnouncementFactory, AwardFactory
+
 # The API docs page as SPEC §6 wants it: Swagger UI from the sidecar, its init script a
 # same-origin file. The API's own urls should mount the same view at /api/docs/.
 urlpatterns = [
@@ -225,3 +227,43 @@ def test_failed_logins_write_no_username_password_or_address_to_the_logs(client,
     assert "hunter2-secret" not in caplog.text
     assert "203.0.113.5" not in caplog.text
     assert "root" not in caplog.text.replace("root@", "")
+
+
+@pytest.mark.django_db
+def test_a_stored_url_that_is_not_http_or_https_is_never_a_link(client, url_constraints_off):
+    bad = "javascript:alert(document.cookie)"
+    program = AwardFactory(
+        edition__program__website=bad, edition__program__conferred_by__website=bad
+    ).edition.program
+    news = AnnouncementFactory(source_url=bad)
+    urls = [
+        program.get_absolute_url(),
+        news.get_absolute_url(),
+        "/api/v1/programs/",
+        f"/api/v1/programs/{program.pk}/",
+        "/api/v1/announcements/",
+        "/feeds/news.json",
+        "/feeds/news.rss",
+        "/feeds/news.atom",
+    ]
+
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "javascript:" not in response.content.decode(), url
+    api_program = client.get(f"/api/v1/programs/{program.pk}/").json()
+    assert api_program["website"] is None and api_program["conferred_by"]["website"] is None
+    assert client.get("/api/v1/announcements/").json()["results"][0]["source_url"] is None
+
+
+@pytest.mark.django_db
+def test_an_http_or_https_url_is_a_link(client):
+    program = AwardFactory(edition__program__website="https://example.test/awards").edition.program
+    news = AnnouncementFactory(source_url="HTTPS://agency.test/release")
+
+    assert 'href="https://example.test/awards"' in client.get(program.get_absolute_url()).content.decode()
+    assert 'href="HTTPS://agency.test/release"' in client.get(news.get_absolute_url()).content.decode()
+    assert (
+        client.get("/api/v1/announcements/").json()["results"][0]["source_url"]
+        == "HTTPS://agency.test/release"
+    )

@@ -539,7 +539,16 @@ class TestCsvDownload:
         assert "/awards.csv?q=interpol&amp;country=MX" in page
 
     @pytest.mark.parametrize(
-        "payload", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+        "payload",
+        [
+            '=HYPERLINK("http://evil")',
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            '\n=HYPERLINK("http://evil")',
+        ],
     )
     def test_spreadsheet_formulas_are_neutralised(self, client, payload):
         AwardFactory(nominee__name=payload, citation=payload)

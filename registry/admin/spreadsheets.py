@@ -1,6 +1,5 @@
 """CSV and XLSX downloads that a spreadsheet cannot mistake for formulas (CSV injection)."""
 
-import csv
 import io
 from collections.abc import Iterable
 
@@ -9,34 +8,14 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+from ..exports import stream_csv
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def csv_safe(value) -> str:
-    """The cell as text, with a leading apostrophe where it would otherwise start a formula (OWASP)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_response(*, filename: str, header: list[str], rows: Iterable[Iterable]) -> StreamingHttpResponse:
-    """Stream rows as UTF-8 CSV (BOM first, so Excel reads accents right), one row at a time."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([csv_safe(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """Stream rows as UTF-8 CSV, formula-safe, with a BOM first so Excel reads accents right."""
+    return stream_csv(filename=filename, header=header, rows=rows, byte_order_mark=True)
 
 
 def xlsx_response(*, filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:

@@ -20,6 +20,7 @@ from ..models import (
     Nomination,
     Nominee,
     Program,
+    web_url,
 )
 
 
@@ -66,10 +67,10 @@ class CountryCodeField(serializers.Field):
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class OptionalUrlField(serializers.URLField):
-    """A URL, or null when there is none (an empty string is not a URL)."""
+    """A web URL (http or https), or null when there is none (an empty string is not a URL)."""
 
     def to_representation(self, value):
-        return value or None
+        return web_url(value) or None
 
 
 @extend_schema_field(

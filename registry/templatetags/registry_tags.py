@@ -1,10 +1,12 @@
-"""Template helpers for the public pages: JSON-LD, canonical URLs, figures."""
+"""Template helpers for the public pages: JSON-LD, canonical URLs, outgoing links, figures."""
 
 import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
+
+from registry import models
 
 register = template.Library()
 
@@ -35,3 +37,9 @@ def canonical_url(context):
 @register.simple_tag(takes_context=True)
 def absolute_url(context, path):
     return context["request"].build_absolute_uri(path)
+
+
+@register.filter
+def web_url(value):
+    """`{{ program.website|web_url }}`: the URL if it is http or https, otherwise empty."""
+    return models.web_url(value)
