@@ -14,7 +14,10 @@ lock-order deadlock with the services' row locks) and a COPY of many rows moves 
 TRUNCATE moves it too. On SQLite they run per row (SQLite has one writer at a time). The
 triggers are (re)installed after every `migrate` (`install_write_triggers`), because SQLite
 rebuilds a table on most schema changes and drops its triggers with it; that also moves the
-version, since a migration may have rewritten data. `tests/test_public_state.py` walks every
+version, since a migration may have rewritten data. (On PostgreSQL a migration that writes rows
+with `RunPython` and then alters the same table must first run the pending triggers with
+`SET CONSTRAINTS ALL IMMEDIATE`, as Django's own schema editor does after its updates, or be split
+in two: PostgreSQL alters no table with trigger events pending. `0008_url_schemes` shows how.) `tests/test_public_state.py` walks every
 table and write path and fails if one does not move the token.
 
 Time moves the token too, with nothing written: it carries the newest publication time already
