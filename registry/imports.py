@@ -107,7 +107,9 @@ def nominations_import(
     """Validate every row, then create every new nomination (with history) or nothing at all.
 
     Rows naming a nomination that already exists are skipped, so importing a file twice
-    creates no duplicates. `by` is the importing user (None: the system).
+    creates no duplicates. Nothing stored is ever changed, so an import can neither move a
+    decided nomination nor edit a public award; the admin does both, under the services' rules.
+    `by` is the importing user (None: the system).
     """
     report = ImportReport(rows=len(rows), dry_run=dry_run)
     report.errors += [

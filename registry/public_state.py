@@ -17,8 +17,9 @@ rebuilds a table on most schema changes and drops its triggers with it; that als
 version, since a migration may have rewritten data. (On PostgreSQL a migration that writes rows
 with `RunPython` and then alters the same table must first run the pending triggers with
 `SET CONSTRAINTS ALL IMMEDIATE`, as Django's own schema editor does after its updates, or be split
-in two: PostgreSQL alters no table with trigger events pending. `0008_url_schemes` shows how.) `tests/test_public_state.py` walks every
-table and write path and fails if one does not move the token.
+in two: PostgreSQL alters no table with trigger events pending. `0008_url_schemes` shows how.)
+`tests/test_public_state.py` walks every table and write path and fails if one does not move
+the token.
 
 Time moves the token too, with nothing written: it carries the newest publication time already
 past (edition results, announcements, ceremony announcements), so an embargo lifting makes a new

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from registry.models import Announcement, Edition, Nomination, Nominee, Organization
 
 from .factories import (
+    AchievementFactory,
     AnnouncementFactory,
     AwardFactory,
     CategoryFactory,
@@ -49,6 +50,48 @@ def nomination_form(nomination, **changes):
     return data | changes
 
 
+def achievements_form(nomination, *rows):
+    """The achievements inline's POST: each row a dict of its fields, with "id" if it is stored."""
+    data = {
+        "achievements-TOTAL_FORMS": len(rows),
+        "achievements-INITIAL_FORMS": sum("id" in row for row in rows),
+        "achievements-MAX_NUM_FORMS": 1000,
+    }
+    for index, row in enumerate(rows):
+        fields = {"nomination": nomination.pk, "position": 0, "quantity": "", "description": ""} | row
+        data |= {f"achievements-{index}-{name}": value for name, value in fields.items()}
+    return data
+
+
+def presentation_form(presentation, **changes):
+    """The presentation inline's POST for the stored `presentation`, with `changes` applied."""
+    fields = {
+        "id": presentation.pk,
+        "nomination": presentation.nomination_id,
+        "ceremony": presentation.ceremony_id,
+        "presenter_name": presentation.presenter_name,
+        "presenter_title": presentation.presenter_title,
+        "remarks": presentation.remarks,
+    } | changes
+    management = {"TOTAL_FORMS": 1, "INITIAL_FORMS": 1, "MAX_NUM_FORMS": 1}
+    return {f"presentation-{name}": value for name, value in management.items()} | {
+        f"presentation-0-{name}": value for name, value in fields.items()
+    }
+
+
+def nominee_form(nominee, **changes):
+    return {
+        "kind": nominee.kind,
+        "name": nominee.name,
+        "slug": nominee.slug,
+        "title": nominee.title,
+        "affiliation": nominee.affiliation_id or "",
+        "country": nominee.country.code or "",
+        "biography": nominee.biography,
+        "wikidata_id": nominee.wikidata_id,
+    } | changes
+
+
 def edition_form(edition, **changes):
     return {
         "program": edition.program_id,
@@ -69,6 +112,63 @@ def run_action(client, action, nominations):
 
 def messages_of(response):
     return [str(message) for message in response.context["messages"]]
+
+
+def form_errors(response):
+    """The change form's errors by field, and the inlines' under their prefix."""
+    errors = {
+        name: " ".join(messages) for name, messages in response.context["adminform"].form.errors.items()
+    }
+    for inline in response.context["inline_admin_formsets"]:
+        if inline.formset.non_form_errors():
+            errors[inline.formset.prefix] = " ".join(inline.formset.non_form_errors())
+    return errors
+
+
+def embargoed(**kwargs):
+    """An edition whose results are scheduled for tomorrow: not public yet."""
+    return EditionFactory(results_published_at=timezone.now() + datetime.timedelta(days=1), **kwargs)
+
+
+def with_role(staff_user, *roles):
+    """A staff user in every one of `roles`' groups."""
+    from django.contrib.auth.models import Group
+
+    from .conftest import ROLES
+
+    user = staff_user(roles[0])
+    user.groups.add(*Group.objects.filter(name__in=[ROLES[role] for role in roles]))
+    return user
+
+
+# What a clerk, the committee or an editor may not change once an award is public.
+PUBLIC_TEXT_EDITS = {
+    "citation": lambda award: {"citation": "Rewritten."},
+    "changed achievement": lambda award: achievements_form(
+        award, {"id": award.achievement.pk, "description": "Rewritten", "quantity": 1}
+    ),
+    "added achievement": lambda award: achievements_form(
+        award,
+        {"id": award.achievement.pk, "description": award.achievement.description, "quantity": 100},
+        {"description": "Added", "quantity": 2},
+    ),
+    "deleted achievement": lambda award: achievements_form(
+        award,
+        {
+            "id": award.achievement.pk,
+            "description": award.achievement.description,
+            "quantity": 100,
+            "DELETE": "on",
+        },
+    ),
+}
+
+
+def public_award_with_achievement():
+    achievement = AchievementFactory()  # of a public award
+    award = achievement.nomination
+    award.achievement = achievement
+    return award
 
 
 class TestClerk:
@@ -165,6 +265,85 @@ class TestClerk:
         assert "3 nomination(s) changed to In review." in messages_of(response)
         assert set(Nomination.objects.values_list("status", flat=True)) == {Status.IN_REVIEW}
 
+    @pytest.mark.parametrize("field", ["edition", "category", "nominee"])
+    def test_clerk_moving_a_decided_nomination_gets_a_field_error_and_nothing_is_saved(
+        self, staff_client, field
+    ):
+        nomination = NominationFactory(edition=embargoed(), status=Status.SHORTLISTED, citation="Before.")
+        program = nomination.edition.program
+        target = {
+            "edition": lambda: embargoed(program=program, year=nomination.edition.year + 1),
+            "category": lambda: CategoryFactory(program=program),
+            "nominee": NomineeFactory,
+        }[field]()
+        response = staff_client("clerk").post(
+            change_url(nomination), nomination_form(nomination, **{field: target.pk, "citation": "After."})
+        )
+        assert response.status_code == 200
+        assert "is a decision, the awards committee's" in form_errors(response)[field]
+        stored = Nomination.objects.get(pk=nomination.pk)
+        assert (getattr(stored, field), stored.citation) == (getattr(nomination, field), "Before.")
+
+    def test_clerk_moving_an_embargoed_award_into_a_published_edition_is_refused(self, staff_client):
+        award = AwardFactory(edition=embargoed(), citation="Embargoed words.")
+        published = EditionFactory(program=award.edition.program, year=award.edition.year + 1)
+        response = staff_client("clerk").post(change_url(award), nomination_form(award, edition=published.pk))
+        assert "the awards committee's" in form_errors(response)["edition"]
+        assert not Nomination.objects.public().exists()
+
+    def test_clerk_moves_a_nomination_not_yet_decided_and_history_says_so(self, staff_client):
+        nomination = NominationFactory(status=Status.IN_REVIEW)
+        other = NomineeFactory()
+        response = staff_client("clerk").post(
+            change_url(nomination), nomination_form(nomination, nominee=other.pk, citation="New.")
+        )
+        assert response.status_code == 302
+        nomination.refresh_from_db()
+        assert (nomination.nominee, nomination.citation) == (other, "New.")
+        reasons = list(nomination.history.values_list("history_user__username", "history_change_reason"))
+        assert ("clerk", "Moved: nominee") in reasons
+
+    @pytest.mark.parametrize("edit", PUBLIC_TEXT_EDITS)
+    def test_clerk_editing_what_the_public_sees_of_a_public_award_gets_an_error(self, staff_client, edit):
+        award = public_award_with_achievement()
+        response = staff_client("clerk").post(
+            change_url(award), nomination_form(award) | PUBLIC_TEXT_EDITS[edit](award)
+        )
+        assert response.status_code == 200
+        assert "changed only by an editor" in " ".join(form_errors(response).values())
+        award.refresh_from_db()
+        assert award.citation == "For outstanding example work."
+        assert list(award.achievements.values_list("description", flat=True)) == ["example things achieved"]
+
+    def test_clerk_edits_the_text_of_an_embargoed_award(self, staff_client):
+        achievement = AchievementFactory(nomination__edition=embargoed())
+        award = achievement.nomination
+        data = nomination_form(award, citation="Draft.") | achievements_form(
+            award, {"id": achievement.pk, "description": "Redrafted", "quantity": 5}
+        )
+        assert staff_client("clerk").post(change_url(award), data).status_code == 302
+        award.refresh_from_db()
+        achievement.refresh_from_db()
+        assert (award.citation, achievement.description) == ("Draft.", "Redrafted")
+
+    @pytest.mark.parametrize("field", ["name", "title"])
+    def test_clerk_renaming_a_public_recipient_gets_an_error(self, staff_client, field):
+        nominee = AwardFactory(nominee__name="Ada Example").nominee
+        response = staff_client("clerk").post(
+            change_url(nominee), nominee_form(nominee, **{field: "Changed"})
+        )
+        assert response.status_code == 200
+        assert "changed only by an editor" in " ".join(response.context["adminform"].form.errors[field])
+        nominee.refresh_from_db()
+        assert (nominee.name, nominee.title) == ("Ada Example", "")
+
+    def test_clerk_renames_a_nominee_without_a_public_award(self, staff_client):
+        nominee = AwardFactory(edition=embargoed()).nominee
+        response = staff_client("clerk").post(change_url(nominee), nominee_form(nominee, name="Renamed"))
+        assert response.status_code == 302
+        nominee.refresh_from_db()
+        assert nominee.name == "Renamed"
+
     def test_clerk_sees_no_decision_actions(self, staff_client):
         NominationFactory()
         actions = dict(staff_client("clerk").get(CHANGELIST).context["action_form"].fields["action"].choices)
@@ -221,6 +400,103 @@ class TestCommittee:
         response = run_action(staff_client("committee"), "mark_not_selected", nominations)
         assert "act on at most 2 at a time" in " ".join(messages_of(response))
         assert set(Nomination.objects.values_list("status", flat=True)) == {Status.SHORTLISTED}
+
+    def test_committee_moves_a_shortlisted_nomination_and_history_says_who(self, staff_client):
+        nomination = NominationFactory(edition=embargoed(), status=Status.SHORTLISTED)
+        category = CategoryFactory(program=nomination.edition.program)
+        response = staff_client("committee").post(
+            change_url(nomination), nomination_form(nomination, category=category.pk)
+        )
+        assert response.status_code == 302
+        nomination.refresh_from_db()
+        assert nomination.category == category
+        latest = nomination.history.first()
+        assert (latest.history_user.username, latest.history_change_reason) == (
+            "committee",
+            "Moved: category",
+        )
+
+    def test_committee_moving_an_award_into_a_full_category_gets_a_field_error(self, staff_client):
+        edition = embargoed()
+        full = CategoryFactory(program=edition.program, max_awards=1)
+        AwardFactory(edition=edition, category=full)
+        award = AwardFactory(edition=edition)
+        response = staff_client("committee").post(change_url(award), nomination_form(award, category=full.pk))
+        assert response.status_code == 200
+        assert "already has 1 award(s)" in form_errors(response)["category"]
+        assert Nomination.objects.awarded().filter(category=full).count() == 1
+
+    def test_committee_awarding_into_a_full_category_in_the_same_save_is_refused(self, staff_client):
+        edition = embargoed()
+        full = CategoryFactory(program=edition.program, max_awards=1)
+        AwardFactory(edition=edition, category=full)
+        nomination = NominationFactory(edition=edition, status=Status.SHORTLISTED)
+        response = staff_client("committee").post(
+            change_url(nomination), nomination_form(nomination, category=full.pk, status=Status.AWARDED)
+        )
+        assert "at most 1" in form_errors(response)["status"]
+        nomination.refresh_from_db()
+        assert (nomination.category, nomination.status) != (full, Status.AWARDED)
+
+    def test_committee_moving_an_embargoed_award_into_a_published_edition_is_refused(self, staff_client):
+        award = AwardFactory(edition=embargoed())
+        published = EditionFactory(program=award.edition.program, year=award.edition.year + 1)
+        response = staff_client("committee").post(
+            change_url(award), nomination_form(award, edition=published.pk)
+        )
+        assert "moves only between editions whose results are not public" in form_errors(response)["edition"]
+        assert not Nomination.objects.public().exists()
+
+    @pytest.mark.parametrize("field", ["nominee", "category", "edition"])
+    def test_committee_cannot_move_a_public_award(self, staff_client, field):
+        award = AwardFactory()
+        program = award.edition.program
+        runner_up = NominationFactory(edition=award.edition, category=award.category, status="not_selected")
+        target = {
+            "nominee": runner_up.nominee,
+            "category": CategoryFactory(program=program),
+            "edition": embargoed(program=program, year=award.edition.year + 1),
+        }[field]
+        response = staff_client("committee").post(
+            change_url(award), nomination_form(award, **{field: target.pk})
+        )
+        assert "must be revoked and decided anew" in form_errors(response)[field]
+        assert Nomination.objects.public().get() == award
+        assert getattr(Nomination.objects.get(pk=award.pk), field) == getattr(award, field)
+
+    @pytest.mark.parametrize("edit", [*PUBLIC_TEXT_EDITS, "presentation"])
+    def test_committee_editing_what_the_public_sees_of_a_public_award_gets_an_error(self, staff_client, edit):
+        award = public_award_with_achievement()
+        presentation = PresentationFactory(nomination=award, remarks="As said.")
+        changes = (
+            presentation_form(presentation, remarks="Rewritten.")
+            if edit == "presentation"
+            else PUBLIC_TEXT_EDITS[edit](award)
+        )
+        response = staff_client("committee").post(change_url(award), nomination_form(award) | changes)
+        assert response.status_code == 200
+        assert "changed only by an editor" in " ".join(form_errors(response).values())
+        presentation.refresh_from_db()
+        award.refresh_from_db()
+        assert (award.citation, presentation.remarks) == ("For outstanding example work.", "As said.")
+        assert award.achievements.get().description == "example things achieved"
+
+    def test_committee_awards_with_a_citation_and_achievements_in_one_save(self, staff_client):
+        nomination = NominationFactory(status=Status.SHORTLISTED)  # in a published edition
+        data = nomination_form(
+            nomination, status=Status.AWARDED, citation="For courage."
+        ) | achievements_form(nomination, {"description": "lives saved", "quantity": 3})
+        assert staff_client("committee").post(change_url(nomination), data).status_code == 302
+        award = Nomination.objects.public().get()
+        assert (award.citation, award.achievements.get().description) == ("For courage.", "lives saved")
+
+    def test_bulk_actions_cannot_undo_a_public_award(self, staff_client):
+        award = AwardFactory()
+        client = staff_client("committee")
+        for action in ["mark_withdrawn", "mark_not_selected", "mark_in_review"]:
+            shown = " ".join(messages_of(run_action(client, action, [award])))
+            assert "1 nomination(s) refused" in shown and "cannot go from Awarded" in shown
+        assert Nomination.objects.public().get() == award
 
     def test_committee_cannot_publish_or_add_nominations(self, staff_client):
         client = staff_client("committee")
@@ -299,6 +575,101 @@ class TestEditor:
         assert nomination.status == Status.SHORTLISTED
 
 
+class TestEditorWithChangeRights:
+    """Public text is the editors', but the Editor role alone cannot open nominations or nominees:
+    an editor who also holds the committee's or the clerk's role edits it."""
+
+    @pytest.mark.parametrize("role", ["editor", "committee"])
+    def test_roles_without_change_rights_cannot_post_a_nominee(self, staff_client, role):
+        nominee = AwardFactory().nominee
+        response = staff_client(role).post(change_url(nominee), nominee_form(nominee, name="Changed"))
+        assert response.status_code == 403
+        nominee.refresh_from_db()
+        assert nominee.name != "Changed"
+
+    @pytest.mark.parametrize("edit", [*PUBLIC_TEXT_EDITS, "presentation"])
+    def test_editor_with_committee_rights_edits_what_the_public_sees(self, client, staff_user, edit):
+        client.force_login(with_role(staff_user, "editor", "committee"))
+        award = public_award_with_achievement()
+        presentation = PresentationFactory(nomination=award)
+        changes = (
+            presentation_form(presentation, remarks="Corrected.")
+            if edit == "presentation"
+            else PUBLIC_TEXT_EDITS[edit](award)
+        )
+        response = client.post(change_url(award), nomination_form(award) | changes)
+        assert response.status_code == 302, form_errors(response)
+        award.refresh_from_db()
+        presentation.refresh_from_db()
+        edited = {
+            "citation": award.citation == "Rewritten.",
+            "changed achievement": award.achievements.filter(description="Rewritten").exists(),
+            "added achievement": award.achievements.count() == 2,
+            "deleted achievement": not award.achievements.exists(),
+            "presentation": presentation.remarks == "Corrected.",
+        }
+        assert edited[edit]
+
+    def test_editor_with_committee_rights_still_cannot_move_a_public_award(self, client, staff_user):
+        client.force_login(with_role(staff_user, "editor", "committee"))
+        award = AwardFactory()
+        response = client.post(change_url(award), nomination_form(award, nominee=NomineeFactory().pk))
+        assert "must be revoked and decided anew" in form_errors(response)["nominee"]
+
+    def test_editor_with_clerk_rights_renames_a_public_recipient(self, client, staff_user):
+        client.force_login(with_role(staff_user, "editor", "clerk"))
+        nominee = AwardFactory().nominee
+        response = client.post(change_url(nominee), nominee_form(nominee, name="Corrected", title="Dr"))
+        assert response.status_code == 302
+        nominee.refresh_from_db()
+        assert (nominee.name, nominee.title) == ("Corrected", "Dr")
+
+
+class TestSuperuser:
+    def test_superuser_corrects_a_public_award_with_history(self, admin_client, admin_user):
+        award = AwardFactory()
+        runner_up = NominationFactory(edition=award.edition, status=Status.NOT_SELECTED)
+        response = admin_client.post(change_url(award), nomination_form(award, nominee=runner_up.nominee.pk))
+        assert response.status_code == 302
+        award.refresh_from_db()
+        assert award.nominee == runner_up.nominee
+        latest = award.history.first()
+        assert (latest.history_user, latest.history_change_reason) == (admin_user, "Moved: nominee")
+
+    def test_a_move_refused_under_lock_saves_nothing_and_says_why(self, staff_client, monkeypatch):
+        edition = embargoed()
+        full = CategoryFactory(program=edition.program, max_awards=1)
+        AwardFactory(edition=edition, category=full)
+        award = AwardFactory(edition=edition, citation="Before.")
+        # As if the other award had been made after this form was checked.
+        monkeypatch.setattr("registry.admin.nominations.nomination_move_problem", lambda **kwargs: None)
+        data = nomination_form(award, category=full.pk, citation="After.") | achievements_form(
+            award, {"description": "Added", "quantity": 1}
+        )
+        response = staff_client("committee").post(change_url(award), data, follow=True)
+        assert response.redirect_chain == [(change_url(award), 302)]
+        assert any(m.startswith("Nothing was saved: ") and "at most 1" in m for m in messages_of(response))
+        stored = Nomination.objects.get(pk=award.pk)
+        assert (stored.category, stored.citation, stored.achievements.exists()) == (
+            award.category,
+            "Before.",
+            False,
+        )
+
+    def test_an_inline_edit_refused_at_save_saves_nothing(self, staff_client, monkeypatch):
+        award = public_award_with_achievement()
+        # As if the results had gone public after the form was checked.
+        monkeypatch.setattr("registry.admin.nominations.PublicTextFormSet.clean", lambda formset: None)
+        data = nomination_form(award, justification="Internal, changed.") | PUBLIC_TEXT_EDITS[
+            "changed achievement"
+        ](award)
+        response = staff_client("committee").post(change_url(award), data, follow=True)
+        assert any("Nothing was saved" in m for m in messages_of(response))
+        award.refresh_from_db()
+        assert award.justification == "Internal reasoning that must never be public."
+        assert award.achievements.get().description == "example things achieved"
+
+
 def test_publication_time_is_read_only_without_the_publish_permission(client, django_user_model):
     from django.contrib.auth.models import Permission
 
@@ -326,9 +697,10 @@ class TestChangelist:
         assert response.status_code == 200
 
     def test_search_matches_nominee_category_or_number(self, admin_client):
-        ada = NominationFactory(nominee__name="Ada Lovelace")
+        # Category names without digits, so a nomination number matches no name.
+        ada = NominationFactory(nominee__name="Ada Lovelace", category__name="Courage")
         bob = NominationFactory(nominee__name="Bob Example", category__name="Bravery Award")
-        other = NominationFactory(nominee__name="Carol Example")
+        other = NominationFactory(nominee__name="Carol Example", category__name="Service")
 
         def found(q):
             return set(admin_client.get(CHANGELIST, {"q": q}).context["cl"].result_list)

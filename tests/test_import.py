@@ -1,4 +1,5 @@
-"""CSV import: every row checked first, errors by row and column, all or nothing, idempotent."""
+"""CSV import: every row checked first, errors by row and column, all or nothing, idempotent; it
+never moves or edits a stored nomination or nominee, and only the committee imports decisions."""
 
 import io
 from pathlib import Path
@@ -7,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from registry.admin.nominations import export_row
 from registry.imports import COLUMNS, nominations_import_file
 from registry.models import Nomination, Nominee
 
@@ -99,6 +101,69 @@ def test_clerk_may_not_import_decisions_but_the_committee_may(edition, staff_use
     assert report.errors[0].column == "status" and "awards committee" in report.errors[0].message
     awarded.seek(0)
     assert nominations_import_file(file=awarded, by=staff_user("committee")).ok
+
+
+@pytest.mark.parametrize("status", ["shortlisted", "awarded", "not_selected"])
+@pytest.mark.parametrize(("role", "may"), [("clerk", False), ("editor", False), ("committee", True)])
+def test_only_the_committee_imports_a_decision(edition, staff_user, role, may, status):
+    report = nominations_import_file(
+        file=csv_file(row(nominee="x", nominee_name="X", status=status)), by=staff_user(role)
+    )
+    assert report.ok == may
+    if not may:
+        assert [(e.row, e.column) for e in report.errors] == [(2, "status")]
+    assert Nomination.objects.filter(status=status).exists() == may
+
+
+def test_a_row_never_moves_a_decided_nomination(edition, staff_user):
+    award = NominationFactory(
+        edition=edition, category=edition.program.categories.get(slug="partnership"), status="awarded"
+    )
+    # Rows are identified by edition, category and nominee: another category is another nomination.
+    report = nominations_import_file(
+        file=csv_file(row(category="innovation", nominee=award.nominee.slug)), by=staff_user("clerk")
+    )
+    assert report.ok and report.created == 1
+    award.refresh_from_db()
+    assert (award.category.slug, award.status) == ("partnership", "awarded")
+    assert Nomination.objects.get(category__slug="innovation").status == Nomination.Status.SUBMITTED
+
+
+@pytest.mark.parametrize("role", ["clerk", "committee", None])
+def test_a_row_naming_a_public_award_changes_neither_it_nor_its_recipient(edition, staff_user, role):
+    award = NominationFactory(
+        edition=edition,
+        category=edition.program.categories.get(slug="partnership"),
+        status="awarded",
+        citation="As published.",
+        nominee__name="Ada Example",
+    )
+    assert Nomination.objects.public().get() == award
+    rewritten = row(
+        nominee=award.nominee.slug, nominee_name="Someone Else", nominee_title="Dr", citation="Rewritten."
+    )
+    report = nominations_import_file(file=csv_file(rewritten), by=staff_user(role) if role else None)
+    assert report.ok and (report.created, report.skipped) == (0, [2])
+    award.refresh_from_db()
+    assert (award.citation, award.nominee.name, award.nominee.title) == ("As published.", "Ada Example", "")
+
+
+def test_committee_reimporting_an_export_of_decisions_is_idempotent(edition, staff_user):
+    partnership = edition.program.categories.get(slug="partnership")
+    for status in ["shortlisted", "awarded", "not_selected"]:
+        NominationFactory(edition=edition, category=partnership, status=status)
+    nominations = Nomination.objects.select_related("edition__program", "category", "nominee")
+    exported = csv_file(
+        *({c: str(v) for c, v in zip(COLUMNS, export_row(n), strict=True)} for n in nominations)
+    )
+    before = list(Nomination.objects.values_list("edition", "category", "nominee", "status", "citation"))
+    for by in [staff_user("committee"), None]:  # the admin's import, then the command's
+        exported.seek(0)
+        report = nominations_import_file(file=exported, by=by)
+        assert report.ok and (report.created, report.skipped) == (0, [2, 3, 4])
+    assert (
+        list(Nomination.objects.values_list("edition", "category", "nominee", "status", "citation")) == before
+    )
 
 
 def test_awards_beyond_max_awards_are_refused(edition):

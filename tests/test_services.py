@@ -1,4 +1,5 @@
-"""The write services: status moves (transitions, roles, max_awards, concurrency) and publishing."""
+"""The write services: status moves (transitions, roles, max_awards, concurrency), moves of decided
+nominations, the public text of public awards, and publishing."""
 
 import datetime
 import threading
@@ -9,14 +10,27 @@ from django.db import connection
 from django.utils import timezone
 
 from registry.models import Edition, Nomination
+from registry.public_state import public_state
 from registry.services import (
     announcement_publish,
     edition_publish,
     nomination_change_status,
+    nomination_edit,
+    nomination_move,
+    nomination_public_text_problem,
     nominations_change_status,
+    nominee_edit,
 )
 
-from .factories import AnnouncementFactory, CategoryFactory, EditionFactory, NominationFactory
+from .factories import (
+    AchievementFactory,
+    AnnouncementFactory,
+    AwardFactory,
+    CategoryFactory,
+    EditionFactory,
+    NominationFactory,
+    NomineeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Nomination.Status
@@ -149,6 +163,224 @@ class TestBulk:
         assert not Nomination.objects.awarded().exists()
 
 
+def embargoed(**kwargs):
+    """An edition whose results are scheduled for tomorrow: not public yet."""
+    return EditionFactory(results_published_at=timezone.now() + datetime.timedelta(days=1), **kwargs)
+
+
+def move(nomination, by=None, **targets):
+    """`nomination_move` to `targets`, the rest staying where the nomination is."""
+    current = {"edition": nomination.edition, "category": nomination.category, "nominee": nomination.nominee}
+    return nomination_move(nomination=nomination, **(current | targets), by=by)
+
+
+class TestMove:
+    @pytest.mark.parametrize("status", [Status.SHORTLISTED, Status.AWARDED, Status.NOT_SELECTED])
+    @pytest.mark.parametrize("role", ["clerk", "editor"])
+    def test_only_the_committee_moves_a_decided_nomination(self, staff_user, role, status):
+        edition = embargoed()
+        nomination = NominationFactory(edition=edition, status=status)
+        other = CategoryFactory(program=edition.program)
+        with pytest.raises(ValidationError, match="is a decision, the awards committee's"):
+            move(nomination, category=other, by=staff_user(role))
+        nomination.refresh_from_db()
+        assert nomination.category != other
+
+    @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.IN_REVIEW, Status.WITHDRAWN])
+    def test_clerk_moves_a_nomination_not_yet_decided(self, staff_user, status):
+        nomination = NominationFactory(status=status)
+        other = NomineeFactory()
+        move(nomination, nominee=other, by=staff_user("clerk"))
+        nomination.refresh_from_db()
+        assert nomination.nominee == other
+
+    def test_committee_move_is_recorded_in_history_with_who_and_what(self, staff_user):
+        member = staff_user("committee")
+        edition = embargoed()
+        nomination = AwardFactory(edition=edition)
+        later = embargoed(program=edition.program, year=edition.year + 1)
+        category = CategoryFactory(program=edition.program)
+        move(nomination, edition=later, category=category, by=member)
+        nomination.refresh_from_db()
+        assert (nomination.edition, nomination.category, nomination.year) == (later, category, later.year)
+        latest = nomination.history.first()
+        assert (latest.edition_id, latest.history_user, latest.history_change_reason) == (
+            later.pk,
+            member,
+            "Moved: edition, category",
+        )
+
+    def test_embargoed_award_cannot_move_into_a_published_edition(self, staff_user):
+        embargo = embargoed()
+        published = EditionFactory(program=embargo.program, year=embargo.year + 1)
+        nomination = AwardFactory(edition=embargo, citation="Embargoed words.")
+        with pytest.raises(ValidationError, match="results of .* are public"):
+            move(nomination, edition=published, by=staff_user("committee"))
+        nomination.refresh_from_db()
+        assert nomination.edition == embargo
+        assert not Nomination.objects.public().exists()
+
+    def test_decided_nomination_does_not_leave_a_published_edition(self, staff_user):
+        nomination = NominationFactory(status=Status.NOT_SELECTED)  # in a published edition
+        later = embargoed(program=nomination.edition.program, year=nomination.edition.year + 1)
+        with pytest.raises(ValidationError, match="only between editions whose results are not public"):
+            move(nomination, edition=later, by=staff_user("committee"))
+
+    def test_scheduled_results_are_not_public_yet(self, staff_user):
+        nomination = AwardFactory(edition=embargoed())
+        later = embargoed(program=nomination.edition.program, year=nomination.edition.year + 1)
+        move(nomination, edition=later, by=staff_user("committee"))
+        nomination.refresh_from_db()
+        assert nomination.edition == later
+
+    @pytest.mark.parametrize("by", ["committee", None])
+    def test_public_award_is_never_moved(self, staff_user, by):
+        award = AwardFactory()
+        runner_up = NominationFactory(edition=award.edition, category=award.category, status="not_selected")
+        with pytest.raises(ValidationError, match="must be revoked and decided anew"):
+            move(award, nominee=runner_up.nominee, by=staff_user(by) if by else None)
+        award.refresh_from_db()
+        assert Nomination.objects.public().get().nominee == award.nominee
+
+    def test_superuser_corrects_a_public_award_and_the_public_state_moves(self, admin_user):
+        award = AwardFactory()
+        newer = AwardFactory(edition=award.edition)  # so the newest public row stays the same
+        embargo = embargoed(program=award.edition.program, year=award.edition.year + 1)
+        before = public_state().token
+        move(award, edition=embargo, by=admin_user)
+        assert list(Nomination.objects.public()) == [newer]
+        assert public_state().token != before
+        assert award.history.first().history_user == admin_user
+
+    def test_move_into_a_full_category_is_refused(self, staff_user):
+        edition = embargoed()
+        full = CategoryFactory(program=edition.program, max_awards=1)
+        AwardFactory(edition=edition, category=full)
+        nomination = AwardFactory(edition=edition)
+        with pytest.raises(ValidationError, match="already has 1 award"):
+            move(nomination, category=full, by=staff_user("committee"))
+        nomination.refresh_from_db()
+        assert Nomination.objects.awarded().filter(category=full).count() == 1
+
+    def test_move_into_an_edition_whose_category_is_full_is_refused(self, staff_user):
+        category = CategoryFactory(max_awards=1)
+        this_year = embargoed(program=category.program, year=2030)
+        next_year = embargoed(program=category.program, year=2031)
+        AwardFactory(edition=next_year, category=category)
+        nomination = AwardFactory(edition=this_year, category=category)
+        with pytest.raises(ValidationError, match="already has 1 award"):
+            move(nomination, edition=next_year, by=staff_user("committee"))
+
+    def test_shortlisted_nomination_may_join_a_full_category(self, staff_user):
+        edition = embargoed()
+        full = CategoryFactory(program=edition.program, max_awards=1)
+        AwardFactory(edition=edition, category=full)
+        nomination = NominationFactory(edition=edition, status=Status.SHORTLISTED)
+        move(nomination, category=full, by=staff_user("committee"))
+        with pytest.raises(ValidationError, match="already has 1 award"):
+            nomination_change_status(nomination=nomination, status=Status.AWARDED)
+
+    def test_category_of_another_programme_is_refused(self, staff_user):
+        nomination = NominationFactory(edition=embargoed(), status=Status.SHORTLISTED)
+        with pytest.raises(ValidationError, match="another programme"):
+            move(nomination, category=CategoryFactory(), by=staff_user("committee"))
+
+    def test_move_onto_an_existing_nomination_is_refused(self, staff_user):
+        nomination = NominationFactory(edition=embargoed(), status=Status.SHORTLISTED)
+        other = NominationFactory(edition=nomination.edition, category=nomination.category)
+        with pytest.raises(ValidationError, match="already exists"):
+            move(nomination, nominee=other.nominee, by=staff_user("committee"))
+
+
+class TestPublicText:
+    @pytest.mark.parametrize("role", ["clerk", "committee"])
+    def test_public_award_citation_needs_an_editor(self, staff_user, role):
+        award = AwardFactory(citation="As published.")
+        award.citation = "Rewritten."
+        with pytest.raises(PermissionDenied, match="changed only by an editor"):
+            nomination_edit(nomination=award, changed=["citation"], by=staff_user(role))
+        award.refresh_from_db()
+        assert award.citation == "As published."
+
+    def test_editor_changes_a_public_citation(self, staff_user):
+        editor = staff_user("editor")
+        award = AwardFactory()
+        award.citation = "Corrected."
+        nomination_edit(nomination=award, changed=["citation"], by=editor)
+        award.refresh_from_db()
+        assert award.citation == "Corrected."
+        assert award.history.first().history_user == editor
+
+    def test_embargoed_award_citation_stays_the_committees(self, staff_user):
+        award = AwardFactory(edition=embargoed())
+        award.citation = "Still a draft."
+        award.justification = "Internal."
+        nomination_edit(nomination=award, changed=["citation", "justification"], by=staff_user("committee"))
+        award.refresh_from_db()
+        assert (award.citation, award.justification) == ("Still a draft.", "Internal.")
+
+    def test_internal_notes_of_a_public_award_stay_editable(self, staff_user):
+        award = AwardFactory()
+        award.justification = "More reasoning."
+        nomination_edit(nomination=award, changed=["justification"], by=staff_user("clerk"))
+        award.refresh_from_db()
+        assert award.justification == "More reasoning."
+
+    def test_refused_move_saves_none_of_the_other_edits(self, staff_user):
+        edition = embargoed()
+        full = CategoryFactory(program=edition.program, max_awards=1)
+        AwardFactory(edition=edition, category=full)
+        nomination = AwardFactory(edition=edition, citation="Before.")
+        nomination.category, nomination.citation = full, "After."
+        with pytest.raises(ValidationError):
+            nomination_edit(
+                nomination=nomination, changed=["category", "citation"], by=staff_user("committee")
+            )
+        nomination.refresh_from_db()
+        assert nomination.citation == "Before."
+
+    def test_awarding_counts_in_the_category_the_nomination_moves_to(self, staff_user):
+        edition = embargoed()
+        full = CategoryFactory(program=edition.program, max_awards=1)
+        AwardFactory(edition=edition, category=full)
+        nomination = NominationFactory(edition=edition, status=Status.SHORTLISTED)
+        nomination.category, nomination.status = full, Status.AWARDED
+        with pytest.raises(ValidationError, match="already has 1 award"):
+            nomination_edit(nomination=nomination, changed=["category", "status"], by=staff_user("committee"))
+        nomination.refresh_from_db()
+        assert (nomination.category, nomination.status) != (full, Status.AWARDED)
+
+    @pytest.mark.parametrize("role", ["clerk", "committee"])
+    def test_public_recipients_name_and_title_need_an_editor(self, staff_user, role):
+        nominee = AwardFactory(nominee__name="Ada Example").nominee
+        nominee.name = "Someone Else"
+        with pytest.raises(PermissionDenied, match="public award"):
+            nominee_edit(nominee=nominee, changed=["name"], by=staff_user(role))
+        nominee.refresh_from_db()
+        assert nominee.name == "Ada Example"
+
+    def test_editor_renames_a_public_recipient(self, staff_user):
+        nominee = AwardFactory().nominee
+        nominee.title = "Director"
+        nominee_edit(nominee=nominee, changed=["title"], by=staff_user("editor"))
+        nominee.refresh_from_db()
+        assert nominee.title == "Director"
+
+    def test_nominee_without_a_public_award_stays_the_clerks(self, staff_user):
+        nominee = AwardFactory(edition=embargoed()).nominee
+        nominee.name = "Renamed"
+        nominee_edit(nominee=nominee, changed=["name"], by=staff_user("clerk"))
+        nominee.refresh_from_db()
+        assert nominee.name == "Renamed"
+
+    @pytest.mark.parametrize(("role", "may"), [("clerk", False), ("committee", False), ("editor", True)])
+    def test_achievements_and_presentation_of_a_public_award_are_the_editors(self, staff_user, role, may):
+        user = staff_user(role)
+        public = AchievementFactory().nomination
+        assert (nomination_public_text_problem(nomination=public, by=user) is None) == may
+        assert nomination_public_text_problem(nomination=AwardFactory(edition=embargoed()), by=user) is None
+
+
 class TestPublishing:
     def test_editor_schedules_results_and_history_says_who_and_when(self, staff_user):
         editor = staff_user("editor")
@@ -223,3 +455,34 @@ def test_two_staff_awarding_at_the_same_moment_cannot_exceed_max_awards():
         thread.join(timeout=30)
     assert sorted(outcomes) == ["awarded", "refused", "refused"]
     assert Nomination.objects.awarded().filter(category=category).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="Needs PostgreSQL: SQLite serialises every write transaction, so there is no race to lose.",
+)
+def test_two_awards_moved_into_a_category_at_the_same_moment_cannot_exceed_max_awards():
+    edition = embargoed()
+    full_soon = CategoryFactory(program=edition.program, max_awards=1)
+    awards = [AwardFactory(edition=edition) for _ in range(3)]
+    start = threading.Barrier(3)
+    outcomes = []
+
+    def move_in(award):
+        try:
+            start.wait()
+            move(award, category=full_soon)
+            outcomes.append("moved")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=move_in, args=(award,)) for award in awards]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["moved", "refused", "refused"]
+    assert Nomination.objects.awarded().filter(category=full_soon).count() == 1

@@ -6,7 +6,9 @@ what each may do are described in docs/admin.md.
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,7 +16,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Organization, Program
-from ..services import announcement_publish, edition_publish
+from ..services import (
+    PUBLIC_NOMINEE_FIELDS,
+    announcement_publish,
+    edition_publish,
+    nominee_edit,
+    nominee_public_text_problem,
+)
 from .history import HistoryAdmin
 from .nominations import NominationAdmin
 from .scale import EstimatedCountPaginator, search_words
@@ -184,8 +192,37 @@ class EditionAdmin(PublishingAdmin):
         return intro + format_html("<ul>{}</ul>{}", rows, more)
 
 
+class NomineeForm(forms.ModelForm):
+    user = AnonymousUser()  # set for each request by NomineeAdmin.get_form; else no rights
+
+    class Meta:
+        model = Nominee
+        fields = [
+            "kind",
+            "name",
+            "slug",
+            "title",
+            "affiliation",
+            "country",
+            "biography",
+            "photo",
+            "wikidata_id",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        edited = sorted(PUBLIC_NOMINEE_FIELDS & set(self.changed_data))
+        if edited:
+            problem = nominee_public_text_problem(nominee=self.instance, by=self.user)
+            if problem:
+                for name in edited:
+                    self.add_error(name, problem)
+        return cleaned
+
+
 @admin.register(Nominee)
 class NomineeAdmin(admin.ModelAdmin):
+    form = NomineeForm
     list_display = ["name", "kind", "title", "affiliation", country_name]
     list_filter = ["kind", "country"]
     list_select_related = ["affiliation"]
@@ -195,6 +232,17 @@ class NomineeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # a class built afresh for each request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # The form said so already; the service checks again as it saves (a refusal here is a 403).
+        nominee_edit(nominee=obj, changed=form.changed_data, by=request.user)
 
     def get_search_results(self, request, queryset, search_term):
         """Name and title (trigram-indexed on PostgreSQL), or an affiliation found in its own small table."""

@@ -1,18 +1,25 @@
-"""Nominations in the admin: status moves through the service, bulk decisions, import and export."""
+"""Nominations in the admin: edits, moves and status moves through the services, bulk decisions,
+import and export."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest
+from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
 from ..imports import COLUMNS, nominations_import_file
 from ..models import Achievement, Category, Edition, Nomination, Nominee, Presentation
 from ..services import (
-    nomination_change_status,
+    MOVE_FIELDS,
+    PUBLIC_NOMINATION_FIELDS,
+    nomination_edit,
+    nomination_move_problem,
+    nomination_public_text_problem,
     nomination_status_permitted,
     nomination_status_problem,
     nominations_change_status,
@@ -75,30 +82,78 @@ class CategoryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AchievementInline(admin.TabularInline):
+class SaveRefused(Exception):
+    """A rule refused a change form's save under lock: the whole save is rolled back."""
+
+
+class PublicTextFormSet(BaseInlineFormSet):
+    """Rows shown with an award (achievements, presentation): a public award's are the editors'."""
+
+    user = AnonymousUser()  # set for each request by PublicTextInline.get_formset; else no rights
+
+    def clean(self):
+        super().clean()
+        if any(form.has_changed() for form in self.forms):
+            problem = nomination_public_text_problem(nomination=self.instance, by=self.user)
+            if problem:
+                raise ValidationError(problem)
+
+
+class PublicTextInline:
+    formset = PublicTextFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user  # a class built afresh for each request
+        return formset
+
+
+class AchievementInline(PublicTextInline, admin.TabularInline):
     model = Achievement
     fields = ["position", "quantity", "description"]
     extra = 1
 
 
-class PresentationInline(admin.StackedInline):
+class PresentationInline(PublicTextInline, admin.StackedInline):
     model = Presentation
     autocomplete_fields = ["ceremony"]
     extra = 0
 
 
 class NominationForm(forms.ModelForm):
+    user = AnonymousUser()  # set for each request by NominationAdmin.get_form; else no rights
+
     class Meta:
         model = Nomination
         fields = ["edition", "category", "nominee", "status", "citation", "justification", "nominated_by"]
 
     def clean(self):
+        """The services' rules as field errors, so a refused save writes nothing (they check again)."""
         cleaned = super().clean()
-        status = cleaned.get("status")
-        if self.instance.pk and status and status != self.instance.status:
-            problem = nomination_status_problem(nomination=self.instance, status=status)
+        stored = self.instance  # clean() runs before the posted values are copied onto it
+        if stored.pk is None:
+            return cleaned
+        changed = set(self.changed_data)
+        target = {name: cleaned.get(name) for name in MOVE_FIELDS}
+        moved = [name for name in MOVE_FIELDS if name in changed]
+        problems = {}
+        if moved and all(target.values()):
+            problem = nomination_move_problem(nomination=stored, **target, by=self.user)
             if problem:
-                self.add_error("status", problem)
+                problems[moved[0]] = problem
+        status = cleaned.get("status")
+        if status and status != stored.status and all(target.values()):
+            # An award counts in the edition and category the nomination ends up in.
+            landing = Nomination(pk=stored.pk, status=stored.status, **target)
+            problem = nomination_status_problem(nomination=landing, status=status)
+            if problem:
+                problems["status"] = problem
+        for name in sorted(PUBLIC_NOMINATION_FIELDS & changed):
+            problem = nomination_public_text_problem(nomination=stored, by=self.user)
+            if problem:
+                problems[name] = problem
+        for name, problem in problems.items():
+            self.add_error(name, problem)
         return cleaned
 
 
@@ -172,9 +227,11 @@ class NominationAdmin(HistoryAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
+        # The form class is built afresh per request, so setting its user and narrowing its status
+        # field here is safe.
+        form.user = request.user
         field = form.base_fields.get("status")
         if field is not None and obj is not None:
-            # The form class is built afresh per request, so narrowing its field here is safe.
             current, *moves = self.status_choices(request, obj)
             field.choices = [(status.value, status.label) for status in [current, *moves]]
             allowed = ", ".join(status.label for status in moves)
@@ -184,20 +241,33 @@ class NominationAdmin(HistoryAdmin):
             )
         return form
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except SaveRefused as exc:
+            # Raised inside the view's transaction, which is rolled back: no field nor row was saved.
+            self.message_user(request, f"Nothing was saved: {exc}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if not (change and "status" in form.changed_data):
             return super().save_model(request, obj, form, change)
-        new_status = obj.status
-        obj.status = form.initial["status"]  # the service makes the move, under its locks
-        if form.changed_data != ["status"]:
-            super().save_model(request, obj, form, change)
         try:
-            nomination_change_status(nomination=obj, status=new_status, by=request.user)
+            # Moves, status and public text are checked again there, under the locks.
+            nomination_edit(nomination=obj, changed=form.changed_data, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
             reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            self.message_user(request, f"The status was not changed: {reason}", messages.ERROR)
+            raise SaveRefused(reason) from exc
+
+    def save_formset(self, request, form, formset, change):
+        # Checked again against the award as it was before this save. A status this save changed
+        # was not "awarded" before it (awarded is final), so that award was not public yet.
+        if change and formset.has_changed() and "status" not in form.changed_data:
+            problem = nomination_public_text_problem(nomination=form.instance, by=request.user)
+            if problem:
+                raise SaveRefused(problem)
+        super().save_formset(request, form, formset, change)
 
     def get_search_results(self, request, queryset, search_term):
         """Each word matches a nominee's name, a category's name or a nomination number.
