@@ -2,7 +2,9 @@
 
 Sync workers, two per core plus one: the app is database-bound and short requests are its job.
 The access log carries no client address, user agent or query string (personal data) but does
-carry the request id, so a line can be matched to the application's own log lines.
+carry the request id, so a line can be matched to the application's own log lines. Its path is
+the one the client sent, still percent-encoded, so no request can write a second line
+(awards_site/logs.py).
 """
 
 import os
@@ -31,6 +33,7 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
+logger_class = "awards_site.logs.AccessLogger"
 
 if os.environ.get("LOG_FORMAT", "text").lower() == "json":
     # The same JSON lines as the application (awards_site/settings.py LOGGING); the access line

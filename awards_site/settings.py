@@ -5,6 +5,7 @@ the site refuses to start without a real SECRET_KEY. Every variable is listed in
 and explained in docs/deploy.md.
 """
 
+import ipaddress
 import os
 import re
 from datetime import timedelta
@@ -150,11 +151,12 @@ for database in DATABASES.values():
 
 
 # Cache: Redis when REDIS_URL is set, process-local memory otherwise. A Redis outage must not
-# take the site down: errors are logged (logger "awards_site.cache") and count as cache misses,
-# and short socket timeouts keep an unreachable Redis from stalling workers.
+# take the site down: failed calls count as cache misses, the API rate limit counts in each
+# worker meanwhile, and short socket timeouts keep an unreachable Redis from stalling workers.
+# The outage is logged when it begins and ends (logger "awards_site.cache", awards_site/cache.py).
 def redis_cache(url: str) -> dict:
     return {
-        "BACKEND": "django_redis.cache.RedisCache",
+        "BACKEND": "awards_site.cache.RedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "awards",
         "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
@@ -169,8 +171,8 @@ else:
 # Each process's own copies of the public state and of stored responses, in front of the shared
 # cache (registry/conditional.py). A stored page is 1-130 KB: 100 keep a worker under ~13 MB more.
 LOCAL_CACHE_ENTRIES = env_int("LOCAL_CACHE_ENTRIES", 100)
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "awards_site.cache"
+# Seconds between two log lines about the same cache outage (one when it begins, one when it ends).
+CACHE_OUTAGE_LOG_SECONDS = env_int("CACHE_OUTAGE_LOG_SECONDS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -295,9 +297,20 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Proxies in front of the app that append to X-Forwarded-For (nginx: 1; load balancer + nginx:
-# 2). The client address is the entry that many places from the right; 0 trusts no header.
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Reverse proxies in front of the app (nginx, a load balancer): addresses or networks. Only a
+# request from one of them has its X-Forwarded-For read (awards_site.middleware.client_ip);
+# from any other peer the header is ignored, so a client reaching gunicorn directly cannot
+# choose the address the login lockout and the API rate limit count. Empty: no proxy trusted.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must list addresses or networks: {_proxy!r}") from exc
+# The former setting counted proxies, which cannot tell a proxy from a client that sends the
+# header itself. Refuse it rather than quietly count every client as the proxy.
+if "TRUSTED_PROXY_COUNT" in os.environ and os.environ["TRUSTED_PROXY_COUNT"].strip() not in {"", "0"}:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is no longer read: list the proxies in TRUSTED_PROXIES.")
 
 # Content-Security-Policy (django-csp 4): nothing from other origins, no inline script except
 # with the per-response nonce (`{{ request.csp_nonce }}`). Inline <style> blocks are admitted by
@@ -359,7 +372,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "awards_site.middleware.RequestIdFilter"}},
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        # Control characters escaped: whatever a client sent cannot start a line of its own.
+        "text": {
+            "()": "awards_site.logs.TextFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",

@@ -775,9 +775,18 @@ class TestCorsAndRateLimit:
         ]
         assert statuses == [200, 200, 429]
 
+    def test_forwarded_for_from_a_peer_that_is_not_a_trusted_proxy_is_ignored(self, client, settings):
+        settings.API_ANON_RATE = "2/minute"
+        settings.TRUSTED_PROXIES = ["10.0.0.1"]  # the test client's 127.0.0.1 is not it
+        statuses = [
+            client.get("/api/v1/awards/", headers={"x-forwarded-for": f"203.0.113.{n}"}).status_code
+            for n in range(3)
+        ]
+        assert statuses == [200, 200, 429]
+
     def test_forwarded_for_from_the_configured_proxy_identifies_the_client(self, client, settings):
         settings.API_ANON_RATE = "2/minute"
-        settings.TRUSTED_PROXY_COUNT = 1
+        settings.TRUSTED_PROXIES = ["127.0.0.1"]
         statuses = [
             client.get("/api/v1/awards/", headers={"x-forwarded-for": f"203.0.113.{n}"}).status_code
             for n in (1, 1, 2, 1)

@@ -150,31 +150,44 @@ def test_every_inline_style_in_our_templates_is_allowed_and_no_template_runs_inl
 # --- Client address behind proxies ------------------------------------------------------------
 
 
+NGINX = ["127.0.0.1"]
+NGINX_AND_BALANCER = ["127.0.0.1", "10.0.0.0/8"]
+
+
 @pytest.mark.parametrize(
-    ("proxies", "forwarded_for", "expected"),
+    ("proxies", "remote_addr", "forwarded_for", "expected"),
     [
-        (0, "203.0.113.5", "10.0.0.1"),  # no proxy trusted: a client cannot pick its address
-        (1, "198.51.100.66, 203.0.113.5", "203.0.113.5"),  # nginx appended the real peer
-        (2, "198.51.100.66, 203.0.113.5, 10.0.0.9", "203.0.113.5"),  # load balancer, then nginx
-        (2, "203.0.113.5", "10.0.0.1"),  # shorter chain than configured: do not guess
-        (1, "not-an-address", "10.0.0.1"),
+        ([], "127.0.0.1", "203.0.113.5", "127.0.0.1"),  # no proxy trusted: the header is ignored
+        (NGINX, "198.51.100.7", "203.0.113.5", "198.51.100.7"),  # straight to gunicorn: forged
+        (NGINX, "127.0.0.1", "203.0.113.5", "203.0.113.5"),  # nginx appended the real peer
+        (NGINX, "127.0.0.1", "198.51.100.66, 203.0.113.5", "203.0.113.5"),  # left of it: forged
+        (NGINX_AND_BALANCER, "127.0.0.1", "198.51.100.66, 203.0.113.5, 10.0.0.9", "203.0.113.5"),
+        (NGINX_AND_BALANCER, "127.0.0.1", "10.0.0.9", "10.0.0.9"),  # a client inside: the furthest hop
+        (NGINX, "127.0.0.1", "", "127.0.0.1"),  # nginx's own request (a health check)
+        (NGINX, "127.0.0.1", "203.0.113.5, not-an-address", "127.0.0.1"),  # not from nginx: no guess
+        (NGINX, "::ffff:127.0.0.1", "2001:DB8::1", "2001:db8::1"),  # gunicorn on [::], IPv6 client
     ],
 )
-def test_client_address_trusts_only_the_configured_number_of_proxies(proxies, forwarded_for, expected):
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+def test_client_address_is_read_from_forwarded_for_only_behind_trusted_proxies(
+    proxies, remote_addr, forwarded_for, expected
+):
+    request = RequestFactory().get("/", REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR=forwarded_for)
 
-    with override_settings(TRUSTED_PROXY_COUNT=proxies):
+    with override_settings(TRUSTED_PROXIES=proxies):
         assert client_ip(request) == expected
 
 
 # --- Admin login throttling -------------------------------------------------------------------
 
 
-def attempt_login(client, password, *, forwarded_for):
+PROXY = "10.0.0.1"
+
+
+def attempt_login(client, password, *, forwarded_for, remote_addr=PROXY):
     return client.post(
         reverse("admin:login"),
         {"username": "root", "password": password, "next": "/"},
-        REMOTE_ADDR="10.0.0.1",  # the proxy
+        REMOTE_ADDR=remote_addr,
         HTTP_X_FORWARDED_FOR=forwarded_for,
     )
 
@@ -182,7 +195,7 @@ def attempt_login(client, password, *, forwarded_for):
 @pytest.fixture
 def throttled_admin(django_user_model):
     django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
-    with override_settings(AXES_ENABLED=True, TRUSTED_PROXY_COUNT=1, AXES_FAILURE_LIMIT=5):
+    with override_settings(AXES_ENABLED=True, TRUSTED_PROXIES=[PROXY], AXES_FAILURE_LIMIT=5):
         yield
 
 
@@ -206,7 +219,9 @@ def test_admin_login_locks_out_a_client_after_repeated_failures_then_cools_off(c
 
 @pytest.mark.django_db
 def test_lockout_follows_the_real_client_not_a_forged_forwarded_header(client, throttled_admin):
-    # The attacker forges a fresh left-most address each time; nginx appends the real one.
+    from axes.models import AccessAttempt
+
+    # The attacker forges a fresh left-most address each time; the proxy appends the real one.
     for n in range(5):
         attempt_login(client, "wrong", forwarded_for=f"198.51.100.{n}, 203.0.113.5")
 
@@ -215,6 +230,25 @@ def test_lockout_follows_the_real_client_not_a_forged_forwarded_header(client, t
 
     assert attacker.status_code == 429
     assert colleague_behind_same_proxy.status_code == 302
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.5"]
+
+
+@pytest.mark.django_db
+def test_a_client_reaching_gunicorn_directly_cannot_dodge_the_lockout_with_forged_headers(
+    client, throttled_admin
+):
+    from axes.models import AccessAttempt
+
+    attacker = "198.51.100.7"  # not a proxy: its X-Forwarded-For is ignored
+    for n in range(5):
+        attempt_login(client, "wrong", forwarded_for=f"203.0.113.{n}", remote_addr=attacker)
+
+    locked = attempt_login(client, PASSWORD, forwarded_for="203.0.113.99", remote_addr=attacker)
+    client_behind_the_proxy = attempt_login(client, PASSWORD, forwarded_for="203.0.113.0")
+
+    assert locked.status_code == 429
+    assert client_behind_the_proxy.status_code == 302
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [attacker]
 
 
 @pytest.mark.django_db

@@ -108,6 +108,8 @@ def test_admin_is_served_only_at_the_configured_admin_url():
         ("SECURE_PROXY_SSL_HEADER", "X-Forwarded-Proto"),
         ("LOG_FORMAT", "xml"),
         ("API_ANON_RATE", "120 per minute"),
+        ("TRUSTED_PROXIES", "nginx"),
+        ("TRUSTED_PROXY_COUNT", "1"),  # replaced by TRUSTED_PROXIES: refused, not quietly ignored
     ],
 )
 def test_malformed_production_variables_refuse_to_start(name, value):
@@ -120,6 +122,12 @@ def test_malformed_production_variables_refuse_to_start(name, value):
 @pytest.mark.parametrize("value", ["", "none"])
 def test_an_empty_api_rate_means_no_limit(value):
     assert setting_values("API_ANON_RATE", API_ANON_RATE=value)["API_ANON_RATE"] is None
+
+
+def test_trusted_proxies_are_read_as_addresses_and_networks():
+    values = setting_values("TRUSTED_PROXIES", TRUSTED_PROXIES="127.0.0.1, 10.0.1.0/24,::1")
+
+    assert values["TRUSTED_PROXIES"] == ["127.0.0.1", "10.0.1.0/24", "::1"]
 
 
 def test_proxy_ssl_header_is_read_as_header_and_value():
@@ -141,7 +149,7 @@ def test_replica_url_adds_a_replica_mirrored_in_tests_and_the_router():
 def test_redis_url_selects_a_cache_that_survives_redis_outages():
     cache = setting_values("CACHES", REDIS_URL="redis://10.0.0.13:6379/0")["CACHES"]["default"]
 
-    assert cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert cache["BACKEND"] == "awards_site.cache.RedisCache"
     assert cache["LOCATION"] == "redis://10.0.0.13:6379/0"
     assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
 

@@ -16,24 +16,27 @@ LEASE_SHARE = 100
 class AnonymousRateThrottle(AnonRateThrottle):
     """`API_ANON_RATE` requests per client address and fixed window (a minute for "120/minute").
 
-    The client address is taken as the admin's login throttle takes it: `X-Forwarded-For` is
-    trusted only as far as `TRUSTED_PROXY_COUNT` proxies. The shared counter of a client and
+    The client address is taken as the admin's login throttle takes it (`client_ip`): behind the
+    proxies of `TRUSTED_PROXIES`, from `X-Forwarded-For`. The shared counter of a client and
     window lives in the cache and only ever grows by atomic increments (Redis `INCRBY`), so
     workers never allow more than the limit together. DRF's own sliding window reads and writes
     the list of every request time in the window instead, which grows with the rate. The price
     of windows: a client may spend one window's allowance at its end and the next at the start
     of the next. The price of leases (a limit of 200 or more): a client can be refused up to 1%
     of its allowance early per worker, the unspent rest of a lease another worker holds.
+    While the cache is unreachable each worker counts on its own, so a client gets at most the
+    allowance per worker instead of no limit at all.
     """
 
     leases = {}  # this process's unspent requests: {counter key: how many}, for the current window
+    local_counts = {}  # while the cache is unreachable: {counter key: requests}, for the current window
     leases_window = None
     leases_lock = threading.Lock()
 
     @classmethod
     def forget_leases(cls):
         with cls.leases_lock:
-            cls.leases, cls.leases_window = {}, None
+            cls.leases, cls.local_counts, cls.leases_window = {}, {}, None
 
     def get_rate(self):
         return settings.API_ANON_RATE
@@ -56,7 +59,7 @@ class AnonymousRateThrottle(AnonRateThrottle):
         with self.leases_lock:
             cls = type(self)
             if cls.leases_window != window:
-                cls.leases, cls.leases_window = {}, window
+                cls.leases, cls.local_counts, cls.leases_window = {}, {}, window
             if self.leases.get(key, 0) > 0:
                 self.leases[key] -= 1
                 return True
@@ -69,14 +72,20 @@ class AnonymousRateThrottle(AnonRateThrottle):
                 if self.cache.add(key, lease, timeout=self.duration + 1)
                 else self.cache.incr(key, lease)
             )
-        if total is None:  # the cache is unreachable (its errors are ignored): refuse no one for that
-            return True
+        if total is None:  # the cache is unreachable: django-redis answers a failed call with None
+            return self.allow_locally(key)
         granted = min(lease, self.num_requests - (total - lease))
         if granted <= 0:
             return False
         with self.leases_lock:
             self.leases[key] = self.leases.get(key, 0) + granted - 1
         return True
+
+    def allow_locally(self, key) -> bool:
+        with self.leases_lock:
+            count = self.local_counts.get(key, 0) + 1
+            self.local_counts[key] = count
+        return count <= self.num_requests
 
     def wait(self):
         return max(0.0, self.window_ends - self.timer())
