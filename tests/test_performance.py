@@ -2,6 +2,7 @@
 writer, stored pages and counts are never served for a state they do not show."""
 
 import datetime
+import time
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 
-from registry.conditional import local_copies
+from registry.conditional import PUBLIC_STATE_KEY, keep, kept, local_copies, shared_public_state
 from registry.imports import nominations_import
 from registry.models import AWARD_ORDER, Nomination
 from registry.services import edition_publish
@@ -202,6 +203,26 @@ def test_a_stored_page_another_process_rendered_is_served_from_the_shared_cache(
     local_copies.clear()  # as a worker that did not render it sees things
     again = client.get("/awards/")
     assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_a_copy_taken_from_the_shared_cache_expires_when_the_shared_value_does(settings):
+    keep("count:example", 42, timeout=60)
+    local_copies.clear()  # another worker, 50 s later, copies it
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=50), tick=False):
+        assert kept("count:example") == 42
+    expires_in = local_copies._values["count:example"][0] - time.monotonic()
+    assert expires_in <= 10  # what was left of the 60 s, not a fresh 60 s
+
+
+def test_the_public_state_copied_by_another_process_is_reused_only_for_what_is_left_of_its_ttl(db, settings):
+    settings.API_VALIDATOR_TTL = 10
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        shared_public_state()  # read from the database, shared
+    local_copies.clear()
+    with time_machine.travel(start + datetime.timedelta(seconds=8), tick=False):
+        shared_public_state()  # copied from the shared cache
+    assert local_copies._values[PUBLIC_STATE_KEY][0] - time.monotonic() <= 2
 
 
 def test_this_process_reuses_the_public_state_no_longer_than_the_validator_ttl(client, settings):

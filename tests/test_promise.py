@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from registry.models import Achievement, Edition, Nomination
+from registry.models import Achievement, Ceremony, Edition, Nomination
 
 from .factories import AchievementFactory, AwardFactory, EditionFactory, PresentationFactory
 
@@ -126,3 +126,25 @@ def test_within_the_lifetime_a_revalidation_may_confirm_the_old_answer_but_never
         after = client.get(f"/api/v1/awards/{award.pk}/", headers={"if-none-match": first["ETag"]})
     assert after.status_code == 200
     assert after.json()["citation"] == "Rewritten words"
+
+
+def test_a_ceremony_renamed_by_update_leaves_the_calendar_and_pages_within_the_lifetime(
+    client, settings, settle
+):
+    settings.API_VALIDATOR_TTL = TTL
+    ceremony = PresentationFactory(nomination=AwardFactory()).ceremony
+    Ceremony.objects.filter(pk=ceremony.pk).update(name=f"Gala {MARK}")
+    settle()
+    urls = ["/ceremonies.ics", "/ceremonies/", f"/ceremonies/{ceremony.slug}/", "/api/v1/ceremonies/"]
+    before = {url: client.get(url) for url in urls}
+    assert all(f"Gala {MARK}" in body(response) for response in before.values())
+
+    Ceremony.objects.filter(pk=ceremony.pk).update(name="Renamed Gala")
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=TTL, milliseconds=10), tick=False):
+        for url, old in before.items():
+            for headers in ({}, {"if-none-match": old["ETag"]}, {"if-modified-since": old["Last-Modified"]}):
+                response = client.get(url, headers=headers)
+                assert response.status_code == 200, (url, headers)
+                assert f"Gala {MARK}" not in body(response), (url, headers)
+                assert "Renamed Gala" in body(response), (url, headers)
