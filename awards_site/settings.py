@@ -169,7 +169,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process's own copies of the public state and of stored responses, in front of the shared
-# cache (registry/conditional.py). A stored page is 1-130 KB: 100 keep a worker under ~13 MB more.
+# cache (registry/http_cache.py). A stored page is 1-130 KB: 100 keep a worker under ~13 MB more.
 LOCAL_CACHE_ENTRIES = env_int("LOCAL_CACHE_ENTRIES", 100)
 # Seconds between two log lines about the same cache outage (one when it begins, one when it ends).
 CACHE_OUTAGE_LOG_SECONDS = env_int("CACHE_OUTAGE_LOG_SECONDS", 60)
@@ -219,10 +219,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Public JSON API (registry/api/, docs/api.md) ---
 # Seconds a client or shared cache may reuse an API answer; cut short before a scheduled publication.
 API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
-# Seconds the API's validator state may be reused across requests (0: read it on every request).
-# Makes 304s and repeated GETs query-free under load; an edit may take that long to show,
-# a scheduled publication never does.
-API_VALIDATOR_TTL = env_int("API_VALIDATOR_TTL", 1)
+# Seconds the public-state token (registry/public_state.py) may be reused across requests by
+# pages, feeds and the API (0: read it on every request). Makes 304s and repeated GETs query-free
+# under load; a write may take that long to show (docs/operations.md), a scheduled publication
+# never does.
+PUBLIC_STATE_TTL = env_int("PUBLIC_STATE_TTL", 1)
 # --- Performance (issue 9, docs/performance.md) ---
 # Seconds a rendered public page or feed (and a paginator's count) is kept in the cache under
 # its ETag. The ETag changes with any public change and at every scheduled publication, so

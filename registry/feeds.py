@@ -1,8 +1,9 @@
 """Public feeds (SPEC §7): JSON Feed 1.1, RSS and Atom of published awards and announcements.
 
-Every item comes from a visibility-rule QuerySet method. Every endpoint answers conditional GETs
-from `registry.conditional` (so a 304 never runs the list query), allows any origin, and turns bad
-filters into a 400 JSON body naming the fields. Links are absolute on the requesting host.
+Every item comes from a visibility-rule QuerySet method. Every endpoint answers through the one
+HTTP cache layer, `registry/http_cache.py` (so a 304 never runs the list query), allows any
+origin, and turns bad filters into a 400 JSON body naming the fields. Links are absolute on the
+requesting host.
 """
 
 import datetime
@@ -27,8 +28,8 @@ from django_countries import countries
 
 from .api.serializers import AwardSerializer
 from .awards import award_path, award_rows
-from .conditional import conditional
 from .filters import AwardFilter
+from .http_cache import public_answer
 from .models import Announcement, Nomination, Program, web_url
 
 ITEMS_PER_PAGE = 50
@@ -107,7 +108,7 @@ def feed_endpoint(filterset_class=None, paginated=False):
 
         # Validation runs only when the answer is not a 304 or a stored copy: those exist only for
         # a URL that once validated, as the ETag covers the whole URL.
-        conditional_view = conditional(validated)
+        conditional_view = public_answer(validated)
 
         @require_safe
         @wraps(view)
@@ -481,7 +482,7 @@ news_atom = feed_endpoint()(NewsAtomFeed())
 
 
 @require_safe
-@conditional
+@public_answer
 def feed_list(request):
     """Every feed with what it holds, and the awards feeds of each programme with public awards."""
     programs = Program.objects.filter(

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_safe
 
 from . import sql, structured_data
 from .awards import award_path, award_rows, page_key
-from .conditional import CachedCountPaginator, conditional
 from .exports import stream_award_csv
 from .feeds import award_feed_query
 from .filters import AwardFilter, FastSelect, country_choices
+from .http_cache import CachedCountPaginator, public_answer
 from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
 AWARDS_PER_PAGE = 25
@@ -93,7 +93,7 @@ def country_names():
 
 def paginate(request, queryset, per_page):
     """The requested page; a page number that is not a valid page is a 404."""
-    paginator = CachedCountPaginator(queryset, per_page, state=getattr(request, "public_state", None))
+    paginator = CachedCountPaginator(queryset, per_page, request=request)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as exc:
@@ -104,7 +104,7 @@ def paginate(request, queryset, per_page):
 
 
 @require_safe
-@conditional(daily=True)  # upcoming ceremonies
+@public_answer(daily=True)  # upcoming ceremonies
 def home(request):
     latest_ids = Nomination.objects.public().order_by(
         "-edition__results_published_at", "-edition__year", "category__position", "id"
@@ -123,7 +123,7 @@ def home(request):
 
 
 @require_safe
-@conditional
+@public_answer
 def program_list(request):
     programs = public_programs()
     context = {
@@ -136,7 +136,7 @@ def program_list(request):
 
 
 @require_safe
-@conditional
+@public_answer
 def program_detail(request, program):
     program = get_object_or_404(public_programs(), slug=program)
     editions = Edition.objects.published().filter(program=program).select_related("program")
@@ -156,7 +156,7 @@ def program_detail(request, program):
 
 
 @require_safe
-@conditional
+@public_answer
 def category_detail(request, program, category):
     program = get_object_or_404(public_programs(), slug=program)
     category = get_object_or_404(Category.objects.filter(program=program), slug=category)
@@ -229,7 +229,7 @@ def edition_categories(edition, awards):
 
 
 @require_safe
-@conditional
+@public_answer
 def edition_detail(request, program, year):
     edition = get_object_or_404(
         Edition.objects.published().select_related("program"), program__slug=program, year=year
@@ -268,7 +268,7 @@ def edition_detail(request, program, year):
 
 
 @require_safe
-@conditional
+@public_answer
 def award_detail(request, program, year, category):
     awards = list(
         public_awards()
@@ -338,7 +338,7 @@ ADVANCED_FILTERS = {"program", "year", "year_min", "year_max", "category", "coun
 
 
 @require_safe
-@conditional
+@public_answer
 def award_list(request):
     award_filter = AwardFilter(request.GET or None, queryset=Nomination.objects.public().in_award_order())
     offer_choices(award_filter.form)
@@ -388,7 +388,7 @@ def award_csv(request):
 
 
 @require_safe
-@conditional
+@public_answer
 def recipient_detail(request, slug):
     nominee = get_object_or_404(Nominee.objects.recipients().select_related("affiliation"), slug=slug)
     awards = (
@@ -417,7 +417,7 @@ def recipient_detail(request, slug):
 
 
 @require_safe
-@conditional(daily=True)  # upcoming and past ceremonies
+@public_answer(daily=True)  # upcoming and past ceremonies
 def ceremony_list(request):
     ceremonies = Ceremony.objects.public().select_related("edition__program")
     page = paginate(request, ceremonies.past(), CEREMONIES_PER_PAGE)  # years of history: paged
@@ -433,7 +433,7 @@ def ceremony_list(request):
 
 
 @require_safe
-@conditional
+@public_answer
 def ceremony_detail(request, slug):
     ceremony = get_object_or_404(Ceremony.objects.public().select_related("edition__program"), slug=slug)
     awards = public_awards().filter(presentation__ceremony=ceremony).select_related("presentation")
@@ -453,7 +453,7 @@ def ceremony_detail(request, slug):
 
 
 @require_safe
-@conditional
+@public_answer
 def announcement_list(request):
     page = paginate(request, published_announcements(), NEWS_PER_PAGE)
     context = {
@@ -467,7 +467,7 @@ def announcement_list(request):
 
 
 @require_safe
-@conditional
+@public_answer
 def announcement_detail(request, slug):
     announcement = get_object_or_404(
         published_announcements()

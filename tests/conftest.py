@@ -12,14 +12,14 @@ def _fresh_cache(settings):
     from django.core.cache import cache
 
     from registry.api.throttling import AnonymousRateThrottle
-    from registry.conditional import local_copies
+    from registry.http_cache import local_copies
 
     def forget():
         cache.clear()
         local_copies.clear()
         AnonymousRateThrottle.forget_leases()
 
-    settings.API_VALIDATOR_TTL = 0
+    settings.PUBLIC_STATE_TTL = 0
     forget()
     yield
     forget()

@@ -41,7 +41,7 @@ def api_settings_for_tests(settings):
     """Most tests send many requests (the rate-limit tests set their own, small, limit), and
     change data between two requests in the same second (the reuse tests set their own TTL)."""
     settings.API_ANON_RATE = "10000/minute"
-    settings.API_VALIDATOR_TTL = 0
+    settings.PUBLIC_STATE_TTL = 0
 
 
 @pytest.fixture
@@ -658,7 +658,7 @@ class TestConditionalGet:
     def test_reused_validator_state_makes_a_304_free_of_queries(
         self, client, settings, django_assert_num_queries
     ):
-        settings.API_VALIDATOR_TTL = 60
+        settings.PUBLIC_STATE_TTL = 60
         AwardFactory()
         etag = client.get("/api/v1/awards/")["ETag"]
 
@@ -666,7 +666,7 @@ class TestConditionalGet:
             assert client.get("/api/v1/awards/", headers={"if-none-match": etag}).status_code == 304
 
     def test_reused_validator_state_never_delays_a_scheduled_publication(self, client, settings):
-        settings.API_VALIDATOR_TTL = 3600
+        settings.PUBLIC_STATE_TTL = 3600
         lift = timezone.now() + datetime.timedelta(minutes=5)
         AwardFactory(edition__results_published_at=lift)
         before = client.get("/api/v1/awards/")

@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 
-from registry.conditional import PUBLIC_STATE_KEY, keep, kept, local_copies, shared_public_state
+from registry.http_cache import PUBLIC_STATE_KEY, keep, kept, local_copies, shared_public_state
 from registry.imports import nominations_import
 from registry.models import AWARD_ORDER, Nomination
 from registry.services import edition_publish
@@ -163,7 +163,7 @@ def shared_cache_calls(monkeypatch):
 
 
 def test_an_api_revalidation_makes_one_round_trip_to_the_shared_cache(client, settings, shared_cache_calls):
-    settings.API_VALIDATOR_TTL = 60
+    settings.PUBLIC_STATE_TTL = 60
     AwardFactory()
     etag = client.get("/api/v1/awards/")["ETag"]
     shared_cache_calls.clear()
@@ -175,7 +175,7 @@ def test_an_api_revalidation_makes_one_round_trip_to_the_shared_cache(client, se
 def test_a_stored_page_is_served_from_this_process_without_the_shared_cache(
     client, settings, shared_cache_calls, django_assert_num_queries
 ):
-    settings.API_VALIDATOR_TTL = 60
+    settings.PUBLIC_STATE_TTL = 60
     AwardFactory()
     first = client.get("/awards/")
     shared_cache_calls.clear()
@@ -197,7 +197,7 @@ def test_this_process_keeps_at_most_local_cache_entries_copies_dropping_the_leas
 
 
 def test_a_stored_page_another_process_rendered_is_served_from_the_shared_cache(client, settings):
-    settings.API_VALIDATOR_TTL = 60
+    settings.PUBLIC_STATE_TTL = 60
     AwardFactory(nominee__name="Shared Copy")
     first = client.get("/awards/")
     local_copies.clear()  # as a worker that did not render it sees things
@@ -215,7 +215,7 @@ def test_a_copy_taken_from_the_shared_cache_expires_when_the_shared_value_does(s
 
 
 def test_the_public_state_copied_by_another_process_is_reused_only_for_what_is_left_of_its_ttl(db, settings):
-    settings.API_VALIDATOR_TTL = 10
+    settings.PUBLIC_STATE_TTL = 10
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         shared_public_state()  # read from the database, shared
@@ -226,7 +226,7 @@ def test_the_public_state_copied_by_another_process_is_reused_only_for_what_is_l
 
 
 def test_this_process_reuses_the_public_state_no_longer_than_the_validator_ttl(client, settings):
-    settings.API_VALIDATOR_TTL = 5
+    settings.PUBLIC_STATE_TTL = 5
     award = AwardFactory(nominee__name="Old Name")
     start = timezone.now()
     with time_machine.travel(start, tick=False):

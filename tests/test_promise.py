@@ -1,4 +1,4 @@
-"""The registry's promise, kept on every surface: within `API_VALIDATOR_TTL` of any write, a public
+"""The registry's promise, kept on every surface: within `PUBLIC_STATE_TTL` of any write, a public
 answer reflects it, whether the client asks afresh or revalidates with what it was given.
 
 docs/operations.md states the bound; these tests check it for the writes that once slipped
@@ -84,7 +84,7 @@ def unpublish_the_edition(award):
     ids=lambda value: getattr(value, "__name__", ""),
 )
 def test_a_change_reaches_every_surface_within_the_validator_lifetime(client, settings, settle, change, gone):
-    settings.API_VALIDATOR_TTL = TTL  # and stored answers on, as in production
+    settings.PUBLIC_STATE_TTL = TTL  # and stored answers on, as in production
     AwardFactory()  # another public award, so no list goes empty
     award = AwardFactory(nominee__name=f"Recipient {MARK}", citation=f"Citation {MARK}")
     AchievementFactory(nomination=award, quantity=474, description=f"figure {MARK}")
@@ -115,7 +115,7 @@ def test_a_change_reaches_every_surface_within_the_validator_lifetime(client, se
 
 def test_within_the_lifetime_a_revalidation_may_confirm_the_old_answer_but_never_after(db, client, settings):
     # The bound is the lifetime, not zero: the state is reused that long, then read again.
-    settings.API_VALIDATOR_TTL = 60
+    settings.PUBLIC_STATE_TTL = 60
     award = AwardFactory(citation=f"Citation {MARK}")
     first = client.get(f"/api/v1/awards/{award.pk}/")
     rewrite_citation_by_update(award)
@@ -131,7 +131,7 @@ def test_within_the_lifetime_a_revalidation_may_confirm_the_old_answer_but_never
 def test_a_ceremony_renamed_by_update_leaves_the_calendar_and_pages_within_the_lifetime(
     client, settings, settle
 ):
-    settings.API_VALIDATOR_TTL = TTL
+    settings.PUBLIC_STATE_TTL = TTL
     ceremony = PresentationFactory(nomination=AwardFactory()).ceremony
     Ceremony.objects.filter(pk=ceremony.pk).update(name=f"Gala {MARK}")
     settle()

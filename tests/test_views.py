@@ -391,7 +391,7 @@ PUBLIC_PAGES = [url for url in QUERY_BOUNDS if not url.startswith(("/awards.csv"
 def test_every_public_page_answers_its_own_etag_with_a_304_and_a_repeat_from_the_stored_copy(
     client, settings, django_assert_num_queries
 ):
-    settings.API_VALIDATOR_TTL = 60
+    settings.PUBLIC_STATE_TTL = 60
     build_rows(2)
     for url in PUBLIC_PAGES:
         first = client.get(url)

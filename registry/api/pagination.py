@@ -5,7 +5,7 @@ import re
 
 from rest_framework.pagination import PageNumberPagination
 
-from ..conditional import CachedCountPaginator
+from ..http_cache import CachedCountPaginator
 
 POSITIVE_INTEGER = re.compile(r"[1-9][0-9]*")
 
@@ -17,9 +17,8 @@ class ApiPagination(PageNumberPagination):
     page_size_query_description = "Results per page, 1 to 100 (larger values give 100). Default 20."
 
     def paginate_queryset(self, queryset, request, view=None):
-        # The count is cached under the public state the conditional GET read (registry.conditional).
-        state = getattr(request, "public_state", None)
-        self.django_paginator_class = functools.partial(CachedCountPaginator, state=state)
+        # The count is kept under the token of the answer being made (registry/http_cache.py).
+        self.django_paginator_class = functools.partial(CachedCountPaginator, request=request)
         return super().paginate_queryset(queryset, request, view)
 
     def query_param_errors(self, request) -> dict[str, list[str]]:

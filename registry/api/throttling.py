@@ -50,7 +50,7 @@ class AnonymousRateThrottle(AnonRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
     def allow_request(self, request, view):
-        if self.rate is None or getattr(request, "counted_by_rate_limit", False):
+        if self.rate is None:
             return True
         self.now = self.timer()
         window = int(self.now // self.duration)
@@ -89,11 +89,3 @@ class AnonymousRateThrottle(AnonRateThrottle):
 
     def wait(self):
         return max(0.0, self.window_ends - self.timer())
-
-
-def within_rate_limit(request, view) -> bool:
-    """Count `request` against the view's rate limits before DRF runs (for an answer from memory);
-    DRF's own check then lets it through uncounted."""
-    allowed = all(throttle.allow_request(request, view) for throttle in view.get_throttles())
-    request.counted_by_rate_limit = allowed
-    return allowed

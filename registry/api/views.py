@@ -1,11 +1,11 @@
 """Read-only API viewsets (SPEC §6). Every queryset starts from a visibility-rule QuerySet method."""
 
 import contextlib
-import hashlib
 
+from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
-from django.utils.cache import get_conditional_response
+from django.http import Http404, JsonResponse
+from django.utils.cache import patch_cache_control
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import routers, viewsets
 from rest_framework.exceptions import NotFound
@@ -13,19 +13,56 @@ from rest_framework.renderers import JSONRenderer
 
 from .. import filters
 from ..awards import award_row, award_rows
+from ..http_cache import answer
 from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 from . import serializers
-from .conditional import ConditionalGetMixin
 from .filtering import ApiFilterBackend
 from .querysets import award_queryset
 from .renderers import CSVRenderer
-from .throttling import within_rate_limit
 
 # Primary keys are 64-bit: anything larger would overflow the database's integer parameter.
 MAX_ID = 2**63 - 1
 
 
-class PublicViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
+class PublicAnswers:
+    """GETs answered through the one HTTP cache layer (`registry.http_cache.answer`), after they
+    are counted against the rate limit: a 304 or a stored answer skips DRF, never the limit.
+
+    The answer depends on the `Accept` header (a list may be negotiated as CSV) and is public for
+    `API_CACHE_MAX_AGE` seconds. `from_data = False` for an answer made from the code alone.
+    """
+
+    from_data = True
+    counted_by_rate_limit = False  # this view's request was counted before DRF ran
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not self.within_rate_limit(request):
+            return super().dispatch(request, *args, **kwargs)  # DRF answers: 405, 429…
+        return answer(
+            request,
+            lambda: super(PublicAnswers, self).dispatch(request, *args, **kwargs),
+            variant=request.META.get("HTTP_ACCEPT", ""),
+            client_max_age=settings.API_CACHE_MAX_AGE,
+            vary=("Accept",),
+            from_data=self.from_data,
+        )
+
+    def within_rate_limit(self, request) -> bool:
+        self.counted_by_rate_limit = all(t.allow_request(request, self) for t in self.get_throttles())
+        return self.counted_by_rate_limit
+
+    def check_throttles(self, request):
+        if not self.counted_by_rate_limit:
+            super().check_throttles(request)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 429:
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+class PublicViewSet(PublicAnswers, viewsets.ReadOnlyModelViewSet):
     """A public list and detail: JSON (and CSV for lists), conditional GET, 404 for any bad id."""
 
     filter_backends = [ApiFilterBackend]
@@ -157,7 +194,7 @@ class AnnouncementViewSet(PublicViewSet):
         )
 
 
-class ApiRootView(ConditionalGetMixin, routers.APIRootView):
+class ApiRootView(PublicAnswers, routers.APIRootView):
     """The entry point: a link to each resource's list."""
 
 
@@ -166,32 +203,8 @@ def not_found(request, *args, **kwargs):
     return JsonResponse({"detail": "Not found."}, status=404)
 
 
-class SchemaView(SpectacularAPIView):
-    """`/api/schema/`, generated once per process for each way it is asked for (format, language,
-    `Accept`, host), then answered from memory with an ETag of its bytes: generating it takes
-    ~70 ms, a cheap way for anyone to load the server. It changes only with the code."""
+class SchemaView(PublicAnswers, SpectacularAPIView):
+    """`/api/schema/`: made from the code alone, so its answers are stored and revalidated like the
+    others but never read the data's token (generating it is slow: a cheap way to load a server)."""
 
-    rendered = {}  # (query string, Accept, scheme and host) -> (ETag, body, headers)
-    MAX_RENDERED = 20  # arbitrary query strings are answered, but not all kept
-
-    def dispatch(self, request, *args, **kwargs):
-        key = (request.GET.urlencode(), request.META.get("HTTP_ACCEPT", ""), request.build_absolute_uri("/"))
-        found = self.rendered.get(key) if request.method in ("GET", "HEAD") else None
-        if found is None or not within_rate_limit(request, self):  # a refusal goes on to DRF's 429
-            response = super().dispatch(request, *args, **kwargs)
-            storable = request.method == "GET" and response.status_code == 200 and found is None
-            if storable and len(self.rendered) < self.MAX_RENDERED:
-                response.render()
-                headers = {
-                    name: response[name]
-                    for name in ("Content-Type", "Content-Disposition", "Vary", "Allow")
-                    if name in response
-                }
-                etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-                self.rendered[key] = (etag, response.content, headers)
-                response["ETag"] = etag
-            return response
-        etag, content, headers = found
-        response = get_conditional_response(request, etag=etag) or HttpResponse(content, headers=headers)
-        response["ETag"] = etag
-        return response
+    from_data = False
