@@ -78,7 +78,6 @@ def award_rows(ids: list[int], achievements: bool = True) -> list[dict]:
             .order_by("nomination", "position", "id")
             .values_list("nomination", "quantity", "description")
         ),
-        now=now,
         ids=ids,
     )
     by_id = _assemble(rows, achievements or [])

@@ -19,8 +19,7 @@ the database by `registry.models.search_text_expression()`), so a search reads o
 import re
 import unicodedata
 
-from django.db.models import BooleanField, CharField, F, Func, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, CharField, Expression, F, Func, Q, Value
 from django.db.models.functions import Concat
 from django.db.models.lookups import Contains
 
@@ -56,17 +55,40 @@ class Fold(Func):
     output_field = CharField()
 
 
+class StoredVectorMatches(Expression):
+    """`search_vector @@ to_tsquery('simple', query)` on the nominations being filtered, by the
+    alias their table has in the query (also inside a subquery): the column is not a model field,
+    so Django cannot name it itself."""
+
+    output_field = BooleanField()
+
+    def __init__(self, tsquery: str):
+        super().__init__()
+        self.tsquery = tsquery
+        self.alias = None
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        clone = self.copy()
+        clone.alias = query.get_initial_alias()
+        return clone
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.alias = change_map.get(self.alias, self.alias)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.alias)
+        column = f"{table}.{connection.ops.quote_name('search_vector')}"
+        return f"{column} @@ to_tsquery('simple'::regconfig, %s)", [self.tsquery]
+
+
 def text_match(words: list[str], vendor: str):
     """A filter expression on nominations: every word of `words` (`query_words()`) starts a word
     of their folded `search_text`. PostgreSQL: one prefix tsquery against the stored
     `search_vector` column (migration 0005), which its GIN index serves."""
     if vendor == "postgresql":
-        query = " & ".join(f"{word}:*" for word in words)
-        return RawSQL(
-            '"registry_nomination"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)',
-            [query],
-            output_field=BooleanField(),
-        )
+        return StoredVectorMatches(" & ".join(f"{word}:*" for word in words))
     spaced = Concat(Value(" "), F("search_text"), output_field=CharField())  # the stored text is trimmed
     return Q(*(Contains(spaced, f" {word}") for word in words))
 

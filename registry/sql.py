@@ -20,11 +20,19 @@ def stand_in_ids(count: int) -> list[int]:
     return [-(10**15) - i for i in range(count)]
 
 
-def fetch(alias: str, key, build, *, now: datetime.datetime, ids: list[int] = ()) -> list[tuple]:
+class UnboundSlot(RuntimeError):
+    """A stand-in value was not found among a compiled statement's parameters: run as it is, the
+    statement would use the stand-in (a year-2000 "now", ids no row has) for the life of the process."""
+
+
+def fetch(
+    alias: str, key, build, *, now: datetime.datetime | None = None, ids: list[int] = ()
+) -> list[tuple]:
     """The rows of the queryset `build()` returns, run on database `alias` with `now` and `ids`.
 
-    `build()` must use `STAND_IN_NOW` and `stand_in_ids(len(ids))`; it runs once per `key` and
-    database. Rows come as the database driver returns them (SQLite: dates as text).
+    `build()` must use `STAND_IN_NOW` if it is given a `now`, and `stand_in_ids(len(ids))`; it
+    runs once per `key` and database, and `UnboundSlot` is raised if a stand-in is missing from
+    the compiled parameters. Rows come as the database driver returns them (SQLite: dates as text).
     """
     connection = connections[alias]
     statement = _compiled.get((key, alias))
@@ -35,9 +43,14 @@ def fetch(alias: str, key, build, *, now: datetime.datetime, ids: list[int] = ()
         positions = [
             ("now", None) if p == stand_in_now else ("id", slots[p]) if p in slots else None for p in params
         ]
+        bound_ids = {position[1] for position in positions if position and position[0] == "id"}
+        if len(bound_ids) != len(ids):
+            raise UnboundSlot(f"{key}: {len(ids) - len(bound_ids)} of {len(ids)} ids have no parameter slot.")
+        if now is not None and ("now", None) not in positions:
+            raise UnboundSlot(f"{key}: the stand-in time has no parameter slot; the statement would keep it.")
         statement = _compiled[key, alias] = (sql, params, positions)
     sql, params, positions = statement
-    db_now = connection.ops.adapt_datetimefield_value(now)
+    db_now = connection.ops.adapt_datetimefield_value(now) if now is not None else None
     bound = [
         value if position is None else db_now if position[0] == "now" else ids[position[1]]
         for value, position in zip(params, positions, strict=True)

@@ -334,3 +334,22 @@ def test_past_ceremonies_are_paged(client):
     first, second = client.get("/ceremonies/"), client.get("/ceremonies/?page=2")
     assert len(first.context["past"]) == CEREMONIES_PER_PAGE
     assert len(second.context["past"]) == 1
+
+
+def test_a_compiled_statement_whose_stand_in_is_not_bound_fails_loudly(db):
+    from django.db import connection
+
+    from registry import sql
+    from registry.models import Nomination
+
+    with pytest.raises(sql.UnboundSlot):  # the time was left out: it would never be "now"
+        sql.fetch(
+            connection.alias, "test-no-now", lambda: Nomination.objects.values_list("id"), now=timezone.now()
+        )
+    with pytest.raises(sql.UnboundSlot):  # one id of two has no slot
+        sql.fetch(
+            connection.alias,
+            "test-one-id",
+            lambda: Nomination.objects.filter(id__in=sql.stand_in_ids(1)).values_list("id"),
+            ids=[1, 2],
+        )

@@ -2,8 +2,9 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Exists, OuterRef
 
-from registry.models import Nomination
+from registry.models import Nomination, Nominee
 from registry.search import fold, query_words
 
 from .factories import AwardFactory, NominationFactory, OrganizationFactory
@@ -106,6 +107,15 @@ class TestSearchNeverLeaks:
     def test_justification_is_not_searched(self):
         AwardFactory(justification="secretword in the internal notes")
         assert found("secretword") == set()
+
+
+def test_a_search_inside_a_subquery_filters_the_subquery_rows(seed_award, other_award):
+    # Recipients with an award matching the words: the search runs on the subquery's own alias.
+    matching = Nomination.objects.public().search("interpol").filter(nominee=OuterRef("pk"))
+    recipients = Nominee.objects.filter(Exists(matching))
+    assert list(recipients) == [seed_award.nominee]
+    outer = Nomination.objects.filter(pk__in=Nomination.objects.search("interpol").values("pk"))
+    assert set(outer) == {seed_award}
 
 
 def test_query_words_are_folded_deduplicated_and_bounded():
