@@ -15,6 +15,7 @@ to bench/results/bench-<time>.json. Traffic goes only to 127.0.0.1. Needs wrk
 
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -27,7 +28,10 @@ from pathlib import Path
 from soak import HOST, PYTHON, ROOT, free_port, manage, setting, wait_until_healthy, worker_rss_kib
 
 DEFAULT_DATABASE = "awards_perf_bench"
-TARGETS = "cached and 304 >= 0.7; uncached 20-row page and /awards/ >= 0.10; others >= 0.03"
+TARGETS = (
+    "cached and 304 >= 0.7; uncached 20-row page and /awards/ >= 0.10; others >= 0.03;"
+    " random cursor >= 0.06 and no slower than page 1; random page numbers >= 0.03"
+)
 
 
 def ensure_database(url: str) -> None:
@@ -41,19 +45,41 @@ def ensure_database(url: str) -> None:
 
 
 def sample(env: dict) -> dict:
-    """Values for the URLs: a year and country with awards, an edition, a common search word."""
+    """Values for the URLs: a year and country with awards, an edition, a common search word,
+    and for the crawler rows the number of awards and random places in the award order."""
     code = (
-        "from registry.models import Nomination;"
+        "from registry.models import AWARD_ORDER_KEY, Nomination;"
         "a = Nomination.objects.public().select_related('edition__program', 'nominee')"
         ".order_by('-year', 'id').first();"
-        "print(a.year, a.nominee.country, a.edition.program.slug, a.nominee.name.split()[0][:4].lower())"
+        "print(a.year, a.nominee.country, a.edition.program.slug, a.nominee.name.split()[0][:4].lower(),"
+        " Nomination.objects.public().count());"
+        f"keys = Nomination.objects.public().order_by('?').values_list(*AWARD_ORDER_KEY)[:{RANDOM_PATHS}];"
+        "print(' '.join('.'.join(map(str, key)) for key in keys))"
     )
-    year, country, program, word = manage(env, "shell", "-c", code).split()[-4:]
-    return {"year": year, "country": country, "program": program, "word": word}
+    first, cursors = manage(env, "shell", "-c", code).strip().splitlines()[-2:]
+    year, country, program, word, count = first.split()
+    return {
+        "year": year,
+        "country": country,
+        "program": program,
+        "word": word,
+        "count": int(count),
+        "cursors": cursors.split(),
+    }
 
 
-def urls(values: dict) -> list[tuple[str, str, dict]]:
-    """(label, path, extra headers); the 304 row's ETag is filled in once the server runs."""
+# Distinct URLs a crawler row draws from: enough that few repeat within a run.
+RANDOM_PATHS = 5000
+
+
+def random_pages(path: str, count: int, per_page: int) -> list[str]:
+    pages = max(1, count // per_page)
+    return [f"{path}?page={random.randint(1, pages)}" for _ in range(RANDOM_PATHS)]
+
+
+def urls(values: dict) -> list[tuple[str, str | list[str], dict]]:
+    """(label, path or paths to draw from at random, extra headers); the 304 row's ETag is
+    filled in once the server runs."""
     v = values
     return [
         ("floor (trivial view)", "/bench/floor/", {}),
@@ -66,6 +92,10 @@ def urls(values: dict) -> list[tuple[str, str, dict]]:
         ("edition page", f"/programs/{v['program']}/{v['year']}/", {}),
         ("/feeds/awards.json", "/feeds/awards.json", {}),
         ("API 304", "/api/v1/awards/", {"If-None-Match": None}),
+        # Crawlers: a different page on every request, so no stored answer helps.
+        ("API random page", random_pages("/api/v1/awards/", v["count"], 20), {}),
+        ("API random cursor", [f"/api/v1/awards/?cursor={c}" for c in v["cursors"]], {}),
+        ("/awards/ random page", random_pages("/awards/", v["count"], 25), {}),
     ]
 
 
@@ -73,11 +103,15 @@ LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTI
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, headers: dict, seconds: int, connections: int) -> dict:
+def wrk(url: str, headers: dict, seconds: int, connections: int, paths: Path | None = None) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    env = os.environ
+    if paths is not None:  # each request a path drawn from the file
+        command += ["-s", str(ROOT / "bench" / "random_paths.lua")]
+        env = {**os.environ, "BENCH_PATHS": str(paths)}
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=env).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = {p: float(n) * UNITS[u] for p, n, u in LATENCY.findall(out)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -113,9 +147,14 @@ def run_server(env: dict, cache_on: bool, rows, seconds: int, warmup: int, conne
     try:
         wait_until_healthy(f"{base}/healthz", server)
         for label, path, headers in rows:
+            paths = None
+            if isinstance(path, list):
+                paths = log.with_name(f"paths-{label.replace('/', '').replace(' ', '-')}.txt")
+                paths.write_text("\n".join(path) + "\n")
+                path = path[0]
             headers = {k: v or etag_of(base + path) for k, v in headers.items()}
-            wrk(base + path, headers, warmup, connections)
-            result = wrk(base + path, headers, seconds, connections)
+            wrk(base + path, headers, warmup, connections, paths)
+            result = wrk(base + path, headers, seconds, connections, paths)
             results.append({"label": label, "path": path, **result})
             print(f"  {label:24} {result['rps']:9.1f} req/s", flush=True)
         rss = worker_rss_kib(server.pid)

@@ -238,7 +238,7 @@ def public_answer(view=None, *, daily=False):
 # Seconds a count is kept (it is keyed by the token, so this only bounds memory use).
 COUNT_SECONDS = 600
 # Query parameters that choose a page of a list, not which rows it has.
-NOT_FILTERS = frozenset({"page", "page_size", "ordering", "format"})
+NOT_FILTERS = frozenset({"page", "page_size", "cursor", "ordering", "format"})
 
 
 class CachedCountPaginator(Paginator):

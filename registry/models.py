@@ -289,6 +289,8 @@ class Nominee(models.Model):
 # It reads only the nomination row (the copied keys), so an index serves it; the primary key
 # makes it total, so pages never repeat or skip rows.
 AWARD_ORDER = ("-year", "edition_id", "category_position", "id")
+# A row's place in that order, as `after_in_award_order()` takes it.
+AWARD_ORDER_KEY = ("year", "edition_id", "category_position", "id")
 
 
 class NominationQuerySet(models.QuerySet):
@@ -318,6 +320,20 @@ class NominationQuerySet(models.QuerySet):
         """
         newest = Edition.objects.published(now).order_by("-year").values("year")[:1]
         return self.filter(year__lte=Subquery(newest)).order_by(*AWARD_ORDER)
+
+    def after_in_award_order(self, key: tuple[int, int, int, int]):
+        """The rows after `key` (a row's `AWARD_ORDER_KEY` values) in `AWARD_ORDER`: a keyset page.
+
+        The year bound lets the ordering index start at the key's year, so a page costs what the
+        first does however deep it is; rows of that year before the key are skipped in the index.
+        """
+        year, edition, position, pk = key
+        return self.filter(year__lte=year).filter(
+            Q(year__lt=year)
+            | Q(edition_id__gt=edition)
+            | Q(edition_id=edition, category_position__gt=position)
+            | Q(edition_id=edition, category_position=position, id__gt=pk)
+        )
 
     def search(self, text: str):
         """Every word of `text` starts a word of the recipient's name, their affiliation's name

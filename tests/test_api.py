@@ -444,6 +444,43 @@ class TestPaginationAndOrdering:
             '<http://testserver/api/v1/awards/?page_size=1>; rel="prev"'
         )
 
+    def test_following_cursors_visits_every_award_once_in_the_page_order(self, client):
+        for year in (2019, 2020, 2021):
+            edition = EditionFactory(year=year)
+            for position in (2, 1):
+                category = CategoryFactory(program=edition.program, position=position)
+                AwardFactory.create_batch(2, edition=edition, category=category)
+        by_pages = [a["id"] for a in client.get("/api/v1/awards/?page_size=100").json()["results"]]
+        by_cursor, url, pages = [], "/api/v1/awards/?page_size=5&cursor=", 0
+        while url:
+            body = client.get(url).json()
+            assert body["count"] == 12 and body["previous"] is None
+            by_cursor += [a["id"] for a in body["results"]]
+            url, pages = body["next"], pages + 1
+        assert by_cursor == by_pages
+        assert pages == 3
+
+    def test_a_cursor_page_keeps_the_filters_and_links_the_next_one(self, client):
+        wanted = EditionFactory(year=2020)
+        AwardFactory.create_batch(3, edition=wanted)
+        AwardFactory(edition__year=2019)
+        first = client.get("/api/v1/awards/?year=2020&page_size=2&cursor=")
+        body = first.json()
+        assert body["count"] == 3 and len(body["results"]) == 2
+        assert first["Link"] == f'<{body["next"]}>; rel="next"'
+        assert "year=2020" in body["next"]
+        rest = client.get(body["next"]).json()
+        assert len(rest["results"]) == 1 and rest["next"] is None
+
+    @pytest.mark.parametrize(
+        "query", ["cursor=bogus", "cursor=2020.1.1", "cursor=&page=2", "cursor=&ordering=year"]
+    )
+    def test_a_bad_cursor_is_a_400_naming_it(self, client, query):
+        AwardFactory()
+        response = client.get(f"/api/v1/awards/?{query}")
+        assert response.status_code == 400
+        assert "cursor" in response.json()
+
     @pytest.mark.parametrize(
         ("ordering", "expected"),
         [
@@ -882,6 +919,10 @@ class TestQueryCounts:
             with django_assert_max_num_queries(bound):
                 body = client.get(f"/api/v1/{resource}/?page_size=100").json()
             assert body["count"] >= 1, resource
+        # validators + count + the page's keys + its rows + their achievements
+        with django_assert_max_num_queries(5):
+            body = client.get("/api/v1/awards/?page_size=100&cursor=").json()
+        assert len(body["results"]) == rows
         # validators + object + prefetches (awards and their achievements)
         details = {"editions": (edition.id, 4), "recipients": (award.nominee_id, 4), "awards": (award.id, 3)}
         for resource, (pk, bound) in details.items():

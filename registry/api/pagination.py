@@ -4,8 +4,11 @@ import functools
 import re
 
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from ..http_cache import CachedCountPaginator
+from ..models import AWARD_ORDER_KEY
 
 POSITIVE_INTEGER = re.compile(r"[1-9][0-9]*")
 
@@ -55,3 +58,82 @@ class ApiPagination(PageNumberPagination):
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
         return parameters
+
+
+# A place in the default award order: year, edition, category position and id of the last row.
+CURSOR = re.compile(r"([0-9]{4})\.([0-9]{1,18})\.([0-9]{1,5})\.([0-9]{1,18})")
+
+
+class AwardPagination(ApiPagination):
+    """Page numbers, or keyset pages with `cursor` (empty for the first page, then each `next`).
+
+    A page reached by its cursor costs what the first one does, however deep: what a crawler or a
+    full download wants. Cursor pages follow the default order and have no `previous`.
+    """
+
+    cursor_query_param = "cursor"
+    cursor_query_description = (
+        "Keyset paging in the default order: empty for the first page, then follow `next`. "
+        "Not with `page` or `ordering`."
+    )
+    by_cursor = False
+
+    def query_param_errors(self, request) -> dict[str, list[str]]:
+        errors = super().query_param_errors(request)
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor is None:
+            return errors
+        if cursor and not CURSOR.fullmatch(cursor):
+            errors[self.cursor_query_param] = ["Not a cursor: follow the next link of the previous page."]
+        elif {self.page_query_param, "ordering"} & set(request.query_params):
+            errors[self.cursor_query_param] = [
+                "A cursor pages in the default order: leave out page and ordering."
+            ]
+        return errors
+
+    def paginate_queryset(self, queryset, request, view=None):
+        cursor = request.query_params.get(self.cursor_query_param)
+        if cursor is None:
+            return super().paginate_queryset(queryset, request, view)
+        self.by_cursor, self.request = True, request
+        self.count = CachedCountPaginator(queryset, 1, request=request).count
+        if cursor:
+            queryset = queryset.after_in_award_order(tuple(map(int, CURSOR.fullmatch(cursor).groups())))
+        size = self.get_page_size(request)
+        keys = list(queryset.values_list(*AWARD_ORDER_KEY)[: size + 1])
+        self.next_cursor = ".".join(map(str, keys[size - 1])) if len(keys) > size else None
+        return [key[-1] for key in keys[:size]]
+
+    def get_next_link(self):
+        if not self.by_cursor:
+            return super().get_next_link()
+        if self.next_cursor is None:
+            return None
+        return replace_query_param(
+            self.request.build_absolute_uri(), self.cursor_query_param, self.next_cursor
+        )
+
+    def get_previous_link(self):
+        return None if self.by_cursor else super().get_previous_link()
+
+    def get_paginated_response(self, data):
+        if not self.by_cursor:
+            return super().get_paginated_response(data)
+        response = Response(
+            {"count": self.count, "next": self.get_next_link(), "previous": None, "results": data}
+        )
+        if response.data["next"]:
+            response["Link"] = f'<{response.data["next"]}>; rel="next"'
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": self.cursor_query_description,
+                "schema": {"type": "string", "pattern": CURSOR.pattern},
+            },
+        ]

@@ -17,6 +17,7 @@ from ..http_cache import answer
 from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 from . import serializers
 from .filtering import ApiFilterBackend
+from .pagination import AwardPagination
 from .querysets import award_queryset
 from .renderers import CSVRenderer
 
@@ -100,6 +101,7 @@ class AwardViewSet(PublicViewSet):
 
     serializer_class = serializers.AwardSerializer
     filterset_class = filters.AwardFilter
+    pagination_class = AwardPagination
 
     def get_queryset(self):
         # A list pages through ids alone (then `award_rows`); a detail reads one award with its joins.
