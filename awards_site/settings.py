@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "awards_site.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "registry.api.cors.PublicCorsMiddleware",
+    "registry.cors.PublicCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,7 +237,7 @@ if API_ANON_RATE.lower() in ("", "none"):
 elif not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", API_ANON_RATE):
     raise ImproperlyConfigured(f"API_ANON_RATE must be like '120/minute' or empty, got {API_ANON_RATE!r}")
 # Paths answered with `Access-Control-Allow-Origin: *` (public, read-only, no credentials).
-CORS_PUBLIC_PATH_PREFIXES = ["/api/", "/feeds/"]
+CORS_PUBLIC_PATH_PREFIXES = ["/api/", "/feeds/", "/ceremonies.ics"]
 
 REST_FRAMEWORK = {
     # Public and read-only: no sessions or passwords, so no CSRF and every client is anonymous.
@@ -299,7 +299,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Reverse proxies in front of the app (nginx, a load balancer): addresses or networks. Only a
-# request from one of them has its X-Forwarded-For read (awards_site.middleware.client_ip);
+# request from one of them has its X-Forwarded-For read (registry.clients.client_ip);
 # from any other peer the header is ignored, so a client reaching gunicorn directly cannot
 # choose the address the login lockout and the API rate limit count. Empty: no proxy trusted.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
@@ -358,7 +358,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "awards_site.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "registry.clients.client_ip"
 AXES_VERBOSE = False
 
 # Logging: one line per record on stderr, each with the request id (X-Request-ID, also sent back

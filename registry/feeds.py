@@ -2,8 +2,8 @@
 
 Every item comes from a visibility-rule QuerySet method. Every endpoint answers through the one
 HTTP cache layer, `registry/http_cache.py` (so a 304 never runs the list query), allows any
-origin, and turns bad filters into a 400 JSON body naming the fields. Links are absolute on the
-requesting host.
+origin (`registry/cors.py`), and turns bad filters into a 400 JSON body naming the fields.
+Links are absolute on the requesting host.
 """
 
 import datetime
@@ -76,13 +76,9 @@ class CursorForm(forms.Form):
         return Position(EPOCH + int(microseconds) * MICROSECOND, int(pk))
 
 
-def _with_cors(response):
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def feed_endpoint(filterset_class=None, paginated=False):
-    """Wrap a feed view: GET/HEAD only, 400 on bad parameters, conditional GET, open CORS.
+    """Wrap a feed view: GET/HEAD only, 400 on bad parameters, conditional GET (CORS is the
+    middleware's, `registry/cors.py`).
 
     The view receives the validated filterset as `filterset` when `filterset_class` is given,
     and the `Position` its page starts after as `before` when `paginated`.
@@ -113,7 +109,7 @@ def feed_endpoint(filterset_class=None, paginated=False):
         @require_safe
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            return _with_cors(conditional_view(request, *args, **kwargs))
+            return conditional_view(request, *args, **kwargs)
 
         return wrapper
 

@@ -5,6 +5,7 @@ status is `awarded` and its edition's `results_published_at` is set and not in t
 Every other public read (recipients, editions, ceremonies) is derived from it.
 """
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -26,6 +27,22 @@ MAX_YEAR = 2100
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]{0,11}$", "Enter a Wikidata item id such as Q42 (a Q and digits)."
 )
+
+
+def publication_state(at: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
+    """ "draft" (no time), "scheduled" (a time to come) or "published", of a publication time."""
+    if at is None:
+        return "draft"
+    return "scheduled" if at > (now or timezone.now()) else "published"
+
+
+def publication_label(at: datetime.datetime | None) -> str:
+    """Draft / Scheduled for … / Published …, as staff read it in the admin and the history."""
+    state = publication_state(at)
+    if state == "draft":
+        return "Draft"
+    local = timezone.localtime(at)
+    return f"{state.capitalize()} {'for ' if state == 'scheduled' else ''}{local:%Y-%m-%d %H:%M %Z}"
 
 
 def validate_timezone(value: str) -> None:
@@ -228,9 +245,7 @@ class Edition(models.Model):
 
     @property
     def publication_state(self) -> str:
-        if self.results_published_at is None:
-            return "draft"
-        return "published" if self.is_published else "scheduled"
+        return publication_state(self.results_published_at)
 
 
 class NomineeQuerySet(models.QuerySet):

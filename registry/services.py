@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Announcement, Category, Edition, Nomination, Nominee
+from .models import Announcement, Category, Edition, Nomination, Nominee, publication_label
 
 # Moves that decide a nomination's fate: only the awards committee (decide_nomination) makes them.
 # A nomination in one of these states is decided: re-pointing it is a decision too.
@@ -286,14 +286,6 @@ def nomination_edit(*, nomination: Nomination, changed: Iterable[str], by=None) 
     return nomination
 
 
-def _publication_reason(at: datetime.datetime | None, now: datetime.datetime) -> str:
-    if at is None:
-        return "Unpublished (back to draft)"
-    if at > now:
-        return f"Scheduled for {at:%Y-%m-%d %H:%M %Z}"
-    return "Published"
-
-
 def _set_publication_time(*, instance, field: str, permission: str, at: datetime.datetime | None, by):
     """Set `instance.<field>` under a row lock, with who and why in its history."""
     if by is not None and not by.has_perm(f"registry.{permission}"):
@@ -305,7 +297,7 @@ def _set_publication_time(*, instance, field: str, permission: str, at: datetime
         setattr(current, field, at)
         if by is not None:
             current._history_user = by
-        current._change_reason = _publication_reason(at, timezone.now())
+        current._change_reason = publication_label(at)
         current.save(update_fields=[field])
     setattr(instance, field, at)
     return current

@@ -15,7 +15,7 @@ from django.urls import include, path, reverse
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from awards_site.middleware import client_ip
+from registry.clients import client_ip
 
 from .factories import AnnouncementFactory, AwardFactory
 

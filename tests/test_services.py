@@ -423,7 +423,7 @@ class TestPublishing:
         announcement_publish(announcement=announcement, at=timezone.now(), by=staff_user("editor"))
         announcement.refresh_from_db()
         assert announcement.is_published
-        assert announcement.history.first().history_change_reason == "Published"
+        assert announcement.history.first().history_change_reason.startswith("Published ")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,8 +4,6 @@ Nominations (status moves, bulk decisions, import, export) live in `nominations.
 what each may do are described in docs/admin.md.
 """
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import AnonymousUser
@@ -15,7 +13,17 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Organization, Program
+from ..models import (
+    Announcement,
+    Category,
+    Ceremony,
+    Edition,
+    Nomination,
+    Nominee,
+    Organization,
+    Program,
+    publication_label,
+)
 from ..services import (
     PUBLIC_NOMINEE_FIELDS,
     announcement_publish,
@@ -34,16 +42,6 @@ admin.site.site_title = "Awards Registry"
 PREVIEW_LIMIT = 100
 # A website typed without a scheme ("www.ice.gov") is taken as https, as Django 6 will do.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-
-def publication_state(at: datetime.datetime | None) -> str:
-    """Draft / Scheduled for … / Published …, from a publication time."""
-    if at is None:
-        return "Draft"
-    local = timezone.localtime(at)
-    if at > timezone.now():
-        return f"Scheduled for {local:%Y-%m-%d %H:%M %Z}"
-    return f"Published {local:%Y-%m-%d %H:%M %Z}"
 
 
 @admin.display(description="country", ordering="country")
@@ -70,7 +68,7 @@ class PublishingAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if self.publish_field in form.changed_data:
-            obj._change_reason = publication_state(getattr(obj, self.publish_field))
+            obj._change_reason = publication_label(getattr(obj, self.publish_field))
         super().save_model(request, obj, form, change)
 
     def _publish(self, request, queryset, at):
@@ -83,7 +81,7 @@ class PublishingAdmin(HistoryAdmin):
                 self.message_user(request, f"{obj}: {reason}", messages.ERROR)
             else:
                 done += 1
-        self.message_user(request, f"{done} {self.opts.verbose_name_plural}: {publication_state(at)}.")
+        self.message_user(request, f"{done} {self.opts.verbose_name_plural}: {publication_label(at)}.")
 
     @admin.action(description="Publish selected now", permissions=["publish"])
     def publish_now(self, request, queryset):
@@ -157,7 +155,7 @@ class EditionAdmin(PublishingAdmin):
 
     @admin.display(description="State")
     def state(self, obj):
-        return publication_state(obj.results_published_at)
+        return publication_label(obj.results_published_at)
 
     @admin.display(description="What becomes public")
     def public_preview(self, obj):
@@ -286,7 +284,7 @@ class AnnouncementAdmin(PublishingAdmin):
 
     @admin.display(description="State")
     def state(self, obj):
-        return publication_state(obj.published_at)
+        return publication_label(obj.published_at)
 
     @admin.display(description="What becomes public")
     def public_preview(self, obj):

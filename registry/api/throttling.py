@@ -5,7 +5,7 @@ import threading
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
-from awards_site.middleware import client_ip
+from ..clients import client_ip
 
 # A worker takes a client's allowance from the shared counter this many requests at a time, at
 # most 1% of it: one cache round trip per request under the default 120/minute, one per 100 at
