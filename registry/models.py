@@ -136,6 +136,12 @@ class Program(models.Model):
         return reverse("registry:program-detail", kwargs={"program": self.slug})
 
 
+class CategoryQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """The categories of public programmes: each has its public page, awards or not yet."""
+        return self.filter(program__in=Program.objects.public(now))
+
+
 class Category(models.Model):
     """An award category of a programme, shown in `position` order."""
 
@@ -152,6 +158,8 @@ class Category(models.Model):
         help_text="Most awards per edition; leave blank for no limit.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "position", "name", "id"]

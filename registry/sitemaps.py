@@ -3,7 +3,7 @@ QuerySet methods), absolute on the request's own host (no Sites framework, so ne
 Sections page at 5,000 URLs, so 100,000 awards stay a handful of small, fast files."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
@@ -35,8 +35,7 @@ class PageSitemap(RegistrySitemap):
 
 class ProgramSitemap(RegistrySitemap):
     def items(self):
-        published = Edition.objects.published().filter(program=OuterRef("pk"))
-        return Program.objects.filter(Exists(published)).only("slug").order_by("slug")
+        return Program.objects.public().only("slug").order_by("slug")
 
 
 class EditionSitemap(RegistrySitemap):
@@ -48,15 +47,10 @@ class EditionSitemap(RegistrySitemap):
 
 
 class CategorySitemap(RegistrySitemap):
-    """Category history pages that list at least one public award."""
+    """Category history pages: every category of a public programme has one."""
 
     def items(self):
-        public = Nomination.objects.public().filter(category=OuterRef("pk"))
-        return (
-            Category.objects.filter(Exists(public))
-            .select_related("program")
-            .order_by("program__slug", "slug")
-        )
+        return Category.objects.public().select_related("program").order_by("program__slug", "slug")
 
 
 class AwardSitemap(RegistrySitemap):

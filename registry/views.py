@@ -323,7 +323,7 @@ def offer_choices(form):
         alias,
         "category-choices",
         lambda: (
-            Category.objects.filter(program__in=Program.objects.public(sql.STAND_IN_NOW))
+            Category.objects.public(sql.STAND_IN_NOW)
             .values_list("slug", "name")
             .order_by("name", "slug")
             .distinct()

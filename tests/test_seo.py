@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from .factories import (
     AnnouncementFactory,
     AwardFactory,
+    CategoryFactory,
     CeremonyFactory,
     EditionFactory,
     NominationFactory,
@@ -196,6 +197,15 @@ def test_sitemap_lists_public_urls_on_the_request_host_only(client, award):
         "/news/draft-news/",
     ]:
         assert f"{private}</loc>" not in everything, private
+
+
+def test_sitemap_lists_every_public_category_page_awarded_yet_or_not(client, award):
+    waiting = CategoryFactory(program=award.edition.program, slug="not-awarded-yet")
+    hidden_program = CategoryFactory(slug="of-a-programme-without-results")
+    categories = client.get("/sitemap-categories.xml", HTTP_HOST=HOST).content.decode()
+    assert client.get(waiting.get_absolute_url()).status_code == 200
+    assert f"{waiting.get_absolute_url()}</loc>" in categories
+    assert f"{hidden_program.get_absolute_url()}</loc>" not in categories
 
 
 def test_robots_txt_points_to_the_sitemap(client):

@@ -134,7 +134,7 @@ class CategoryViewSet(PublicViewSet):
 
     def get_queryset(self):
         return (
-            Category.objects.filter(program__in=Program.objects.public())
+            Category.objects.public()
             .select_related("program")
             .order_by("program__name", "program_id", "position", "name", "id")
         )
