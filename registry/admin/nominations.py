@@ -40,7 +40,7 @@ def as_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) <= 18 else None
 
 
-class YearFilter(admin.SimpleListFilter):
+class YearListFilter(admin.SimpleListFilter):
     """Years from the editions table: the default filter would scan every nomination for them."""
 
     title = "year"
@@ -60,7 +60,7 @@ class YearFilter(admin.SimpleListFilter):
         )
 
 
-class CategoryFilter(admin.SimpleListFilter):
+class CategoryListFilter(admin.SimpleListFilter):
     """The categories of the programme chosen in the programme filter (hidden until one is)."""
 
     title = "category"
@@ -171,7 +171,12 @@ class NominationAdmin(HistoryAdmin):
     form = NominationForm
     list_display = ["id", "nominee", "category", "edition", "status", "updated_at"]
     list_display_links = ["id", "nominee"]
-    list_filter = ["status", ("edition__program", admin.RelatedFieldListFilter), CategoryFilter, YearFilter]
+    list_filter = [
+        "status",
+        ("edition__program", admin.RelatedFieldListFilter),
+        CategoryListFilter,
+        YearListFilter,
+    ]
     list_select_related = ["nominee", "category", "edition"]
     search_fields = ["nominee__name", "category__name"]  # searched by get_search_results below
     search_help_text = "Nominee name, category name, or a nomination number. Every word must match."
