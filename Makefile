@@ -50,7 +50,7 @@ clean:
 screenshots: $(STAMP) ## PNGs of the main pages at 1280 px and 390 px in artifacts/screenshots/
 	$(BIN)/python scripts/screenshots.py
 
-# --- Staff admin (issue 6) ---------------------------------------------------------------
+# --- Staff admin ---------------------------------------------------------------
 BENCH_ADMIN_DB ?= awards_staff_bench
 bench-admin: $(STAMP) ## Admin speed at 500,000 nominations (PostgreSQL; see docs/performance.md)
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_ADMIN_DB)'" | grep -q 1 \
@@ -79,7 +79,7 @@ soak: $(STAMP) .secret-key ## 60 s of public traffic against gunicorn: zero 5xx,
 	DATABASE_URL=$(SOAK_DATABASE_URL) SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
 		$(BIN)/python bench/soak.py
 
-# --- Performance benchmark (issue 9, docs/performance.md) -----------------------------------------
+# --- Performance benchmark (docs/performance.md) -----------------------------------------
 # Builds the 100,000-award dataset in BENCH_DATABASE_URL if missing (default awards_perf_bench),
 # then measures each URL with wrk at 16 connections, cache on and off, as ratios to a trivial view.
 .PHONY: bench

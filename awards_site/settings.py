@@ -224,7 +224,7 @@ API_CACHE_MAX_AGE = env_int("API_CACHE_MAX_AGE", 60)
 # under load; a write may take that long to show (docs/operations.md), a scheduled publication
 # never does.
 PUBLIC_STATE_TTL = env_int("PUBLIC_STATE_TTL", 1)
-# --- Performance (issue 9, docs/performance.md) ---
+# --- Performance (docs/performance.md) ---
 # Seconds a rendered public page or feed (and a paginator's count) is kept in the cache under
 # its ETag. The ETag changes with any public change and at every scheduled publication, so
 # this only bounds memory use, never staleness. 0: no stored pages.
@@ -270,7 +270,7 @@ SITE_NAME = os.environ.get("SITE_NAME", "Awards Registry")
 
 
 # ---------------------------------------------------------------------------------------------
-# Security / production (SPEC §9). Safe by default with DEBUG off; `make serve` relaxes the
+# Security / production. Safe by default with DEBUG off; `make serve` relaxes the
 # HTTPS-only parts for plain http://127.0.0.1. Every variable: .env.example, docs/deploy.md.
 # ---------------------------------------------------------------------------------------------
 

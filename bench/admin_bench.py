@@ -1,4 +1,4 @@
-"""Admin speed at 500,000 nominations and 100,000 nominees (SPEC §4; figures in docs/performance.md).
+"""Admin speed at 500,000 nominations and 100,000 nominees (figures in docs/performance.md).
 
 Creates obviously fictional data with bulk_create in its own PostgreSQL database (once; later
 runs reuse it), then times the nominations changelist, searches, filters, the change form and

@@ -8,7 +8,7 @@ Requests each URL once in this process (Django's test client, bench/settings.py,
 responses off, as bench/timings.py), and for each statement it runs, runs it again under
 EXPLAIN (ANALYZE, FORMAT JSON) with the same parameters. Prints the planning and execution
 time, any Sort (with how many rows it sorts) and any sequential scan of the nominations: the
-proof that no public list sorts or scans the nominations (issue 9). Planning times are of
+proof that no public list sorts or scans the nominations. Planning times are of
 unprepared statements; the server's workers prepare theirs (`DB_PREPARED_STATEMENTS`). Writes
 nothing.
 """

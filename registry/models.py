@@ -1,4 +1,4 @@
-"""The registry's data model (SPEC §3).
+"""The registry's data model.
 
 The one visibility rule lives in `NominationQuerySet.public()`: an award is public iff its
 status is `awarded` and its edition's `results_published_at` is set and not in the future.
@@ -410,7 +410,7 @@ class Nomination(models.Model):
 
     Status = NominationStatus
 
-    # Allowed moves (SPEC §3): forward through review; withdrawal from any non-final state.
+    # Allowed moves: forward through review; withdrawal from any non-final state.
     TRANSITIONS = {
         Status.SUBMITTED: {Status.IN_REVIEW, Status.WITHDRAWN},
         Status.IN_REVIEW: {Status.SHORTLISTED, Status.WITHDRAWN},

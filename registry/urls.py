@@ -1,4 +1,4 @@
-"""Public site routes (SPEC §5). Names are reversed by models, the API and the feeds."""
+"""Public site routes. Names are reversed by models, the API and the feeds."""
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter

@@ -90,7 +90,7 @@ def url_constraints_off(db):
             cursor.execute("PRAGMA ignore_check_constraints = OFF")
 
 
-# --- Staff roles (issue 6): users in the groups created by migration 0003_roles ------------
+# --- Staff roles: users in the groups created by migration 0003_roles ------------
 ROLES = {"clerk": "Nomination clerk", "committee": "Awards committee", "editor": "Editor"}
 
 
@@ -118,7 +118,7 @@ def staff_client(client, staff_user):
     return make
 
 
-# --- Browser tests (issue 8): Debian's Chromium, driven by Playwright, against the live server ---
+# --- Browser tests: Debian's Chromium, driven by Playwright, against the live server ---
 # One browser per session; each test opens its own contexts (own cookies) on `live_server`.
 # docs/testing.md says how to run them. A failing test leaves a screenshot of each of its steps
 # in artifacts/browser/<test>/.

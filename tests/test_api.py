@@ -1,4 +1,4 @@
-"""The public JSON API v1 (SPEC §6): shape, visibility, errors, caching, CORS, rate limit, CSV."""
+"""The public JSON API v1: shape, visibility, errors, caching, CORS, rate limit, CSV."""
 
 import csv
 import datetime

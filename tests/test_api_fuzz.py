@@ -1,4 +1,4 @@
-"""Schemathesis over every API operation, in process against the WSGI app (SPEC §10 robustness).
+"""Schemathesis over every API operation, in process against the WSGI app.
 
 Valid and invalid inputs generated from the OpenAPI schema must never give a 5xx, and every
 answer must be documented: its status code, content type and body schema.

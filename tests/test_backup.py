@@ -1,4 +1,4 @@
-"""Backup round trip: dumpdata, a fresh database, loaddata, and nothing is lost (SPEC §8)."""
+"""Backup round trip: dumpdata, a fresh database, loaddata, and nothing is lost."""
 
 import pytest
 from django.core.cache import cache

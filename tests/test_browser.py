@@ -1,4 +1,4 @@
-"""End-to-end in Debian's Chromium (issue 8): staff enter and publish an award in the admin, the
+"""End-to-end in Debian's Chromium: staff enter and publish an award in the admin, the
 public finds awards on the site, and every page type passes an axe-core accessibility scan.
 
 Fixtures (`browsing`, `chromium`) live in conftest.py; docs/testing.md says how to run these tests.

@@ -1,4 +1,4 @@
-"""Feeds (SPEC §7): JSON Feed 1.1, RSS, Atom, news feeds, the ceremonies iCalendar and /feeds/."""
+"""Feeds: JSON Feed 1.1, RSS, Atom, news feeds, the ceremonies iCalendar and /feeds/."""
 
 import datetime
 import json

@@ -19,7 +19,7 @@ from registry.clients import client_ip
 
 from .factories import AnnouncementFactory, AwardFactory
 
-# The API docs page as SPEC §6 wants it: Swagger UI from the sidecar, its init script a
+# The API docs page as docs/api.md describes it: Swagger UI from the sidecar, its init script a
 # same-origin file. The API's own urls should mount the same view at /api/docs/.
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,4 +1,4 @@
-"""Settings from the environment (SPEC §9): each case starts a fresh Python with the real
+"""Settings from the environment: each case starts a fresh Python with the real
 settings module and only the variables it names, as a server would."""
 
 import json

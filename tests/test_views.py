@@ -1,4 +1,4 @@
-"""The public pages (SPEC §5): content, the visibility rule, constant queries, bad input, CSV."""
+"""The public pages: content, the visibility rule, constant queries, bad input, CSV."""
 
 import csv
 import datetime
@@ -35,7 +35,7 @@ INTERNAL_TEXTS = ["Internal reasoning that must never be public.", "Internal Nom
 
 @pytest.fixture
 def seed():
-    """The seed record of SPEC §1, as the demo data stores it."""
+    """The seed record, as the demo data stores it."""
     ero = OrganizationFactory(name="U.S. Immigration and Customs Enforcement", short_name="ERO", country="US")
     program = ProgramFactory(name="ERO Annual Awards", slug="ero-annual-awards", conferred_by=ero)
     edition = EditionFactory(

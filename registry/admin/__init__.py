@@ -1,4 +1,4 @@
-"""The staff's whole tool: data entry for every model, roles enforced on the server (SPEC §4).
+"""The staff's whole tool: data entry for every model, roles enforced on the server.
 
 Nominations (status moves, bulk decisions, import, export) live in `nominations.py`; roles and
 what each may do are described in docs/admin.md.

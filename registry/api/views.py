@@ -1,4 +1,4 @@
-"""Read-only API viewsets (SPEC §6). Every queryset starts from a visibility-rule QuerySet method."""
+"""Read-only API viewsets. Every queryset starts from a visibility-rule QuerySet method."""
 
 import contextlib
 

@@ -1,4 +1,4 @@
-"""Generate obviously fictional registry data at scale for benchmarks (SPEC §8).
+"""Generate obviously fictional registry data at scale for benchmarks.
 
 `manage.py generate_data --awards 100000 [--seed 1]` writes N public awards and four non-public
 nominations per award (not selected, withdrawn, and embargoed or undecided ones in an edition
