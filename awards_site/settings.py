@@ -140,8 +140,8 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["awards_site.db_routers.ReplicaRouter"]
 
 # PostgreSQL: prepared statements. A statement run DB_PREPARE_THRESHOLD times on a connection
-# is prepared, so PostgreSQL stops re-planning it: planning the award list's 8-table join took
-# 3 ms, longer than running it. Needs server-side parameter binding. Turn off
+# is prepared, so PostgreSQL stops re-planning it: planning the award list's 8-table join costs
+# more than running it (docs/performance.md). Needs server-side parameter binding. Turn off
 # (DB_PREPARED_STATEMENTS=0) behind a pooler in transaction mode that cannot track them.
 for database in DATABASES.values():
     if database["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_PREPARED_STATEMENTS", True):
@@ -169,7 +169,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process's own copies of the public state and of stored responses, in front of the shared
-# cache (registry/http_cache.py). A stored page is 1-130 KB: 100 keep a worker under ~13 MB more.
+# cache (registry/http_cache.py); docs/performance.md gives their memory cost.
 LOCAL_CACHE_ENTRIES = env_int("LOCAL_CACHE_ENTRIES", 100)
 # Seconds between two log lines about the same cache outage (one when it begins, one when it ends).
 CACHE_OUTAGE_LOG_SECONDS = env_int("CACHE_OUTAGE_LOG_SECONDS", 60)

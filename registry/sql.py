@@ -1,7 +1,8 @@
 """Querysets compiled to SQL once, then run with each request's values: the hot public reads.
 
-Django compiles a queryset every time it runs: ~1 ms for the award rows' eight-table join, longer
-than PostgreSQL takes to run the statement once it is prepared (`DB_PREPARED_STATEMENTS`). A
+Django compiles a queryset every time it runs, which for the award rows' eight-table join costs
+more than PostgreSQL takes to run the statement once it is prepared (`DB_PREPARED_STATEMENTS`;
+figures in docs/performance.md). A
 statement here is compiled the first time it runs on a database, with stand-in values where
 each request's values go (`STAND_IN_NOW` for the visibility rule's "now", `stand_in_ids()` for
 a list of primary keys), and from then on only its parameters change.

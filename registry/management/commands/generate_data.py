@@ -175,9 +175,9 @@ class Command(BaseCommand):
                 progress.update(count)
         if connection.vendor == "postgresql":
             # Fresh planner statistics: before autovacuum gets round to it, PostgreSQL would plan
-            # for empty tables (a filtered /awards/ page took 14 s at 100,000 awards instead of 0.4 s).
-            # VACUUM also marks the new pages all-visible, so the public lists' index-only scans
-            # read no table rows (6 ms instead of 34 ms for page 1); it cannot run in a transaction.
+            # for empty tables (docs/performance.md). VACUUM also marks the new pages
+            # all-visible, so the public lists' index-only scans read no table rows; it cannot
+            # run in a transaction.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
         if verbosity:
