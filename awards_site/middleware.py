@@ -87,7 +87,7 @@ def client_ip(request) -> str | None:
     proxies = _networks(tuple(settings.TRUSTED_PROXIES))
     client = peer
     if any(peer in network for network in proxies):
-        for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        for entry in reversed(request.headers.get("x-forwarded-for", "").split(",")):
             address = _address(entry)
             if address is None:  # not written by one of our proxies: keep the last address that was
                 break
