@@ -24,13 +24,15 @@ test: $(STAMP) ## The whole suite (SQLite by default; set DATABASE_URL for Postg
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing, so the browser tests will be SKIPPED (apt-get install -y chromium; see docs/testing.md)."
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+# The hooks of .pre-commit-config.yaml on every tracked file: django-upgrade, ruff, djlint. They
+# are local commands from $(BIN); PRE_COMMIT_HOME stays in the (ignored) venv, and nothing is fetched.
+PRE_COMMIT = PRE_COMMIT_HOME=$(VENV)/pre-commit $(BIN)/pre-commit
 
-format: $(STAMP)
-	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format .
+lint: $(STAMP)
+	$(PRE_COMMIT) run --all-files
+
+format: $(STAMP) ## The fixers (django-upgrade, ruff), then the same checks as `make lint`
+	$(PRE_COMMIT) run --all-files --hook-stage manual
 
 migrations-check: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run

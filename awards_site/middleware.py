@@ -2,7 +2,6 @@
 a traceback while the database is unreachable."""
 
 import contextvars
-import functools
 import logging
 import re
 import uuid
@@ -54,7 +53,6 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-@functools.lru_cache(maxsize=8)
 def service_unavailable(request) -> HttpResponse:
     """503 with a friendly page (or JSON under /api/), rendered without touching the database."""
     if request.path.startswith("/api/"):

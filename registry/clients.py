@@ -4,11 +4,13 @@ One answer for everything that counts or locks out by client: the API's rate lim
 login lockout (`AXES_CLIENT_IP_CALLABLE`).
 """
 
+import functools
 import ipaddress
 
 from django.conf import settings
 
 
+@functools.lru_cache(maxsize=8)
 def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
@@ -39,7 +41,7 @@ def client_ip(request) -> str | None:
     proxies = _networks(tuple(settings.TRUSTED_PROXIES))
     client = peer
     if any(peer in network for network in proxies):
-        for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        for entry in reversed(request.headers.get("x-forwarded-for", "").split(",")):
             address = _address(entry)
             if address is None:  # not written by one of our proxies: keep the last address that was
                 break

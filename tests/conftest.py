@@ -5,24 +5,50 @@ from pathlib import Path
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache(settings):
-    """Each test starts with an empty cache, so no response leaks between tests, and reads the
-    public state afresh on every request (tests that exercise its reuse set the TTL)."""
+def process_memos() -> dict:
+    """Every process-wide memo of registry/ and awards_site/, by name, with how a test forgets it.
+
+    tests/test_memos.py fails when the code holds a module- or class-level memo (an empty dict,
+    list or set, an `lru_cache`) that is not named here. Instances such as `local_copies` and
+    the shared cache are listed by hand: the check cannot see them.
+    """
     from django.core.cache import cache
 
+    from awards_site import cache as shared_cache
+    from registry import clients, filters, sql
     from registry.api.throttling import AnonymousRateThrottle
     from registry.http_cache import local_copies
 
-    def forget():
-        cache.clear()
-        local_copies.clear()
-        AnonymousRateThrottle.forget_leases()
+    def servers_answer_again():  # the Outage objects stay: live cache objects hold them
+        for outage in shared_cache._outages.values():
+            outage.call_succeeded()
 
+    return {
+        "django.core.cache.cache": cache.clear,  # local memory in tests, Redis if REDIS_URL is set
+        "registry.http_cache.local_copies": local_copies.clear,
+        "registry.sql._compiled": sql._compiled.clear,
+        "registry.filters._country_choices": filters._country_choices.clear,
+        "registry.filters.CountrySelect.rendered": filters.CountrySelect.rendered.clear,
+        "registry.api.throttling.AnonymousRateThrottle.leases": AnonymousRateThrottle.forget_leases,
+        "registry.api.throttling.AnonymousRateThrottle.local_counts": AnonymousRateThrottle.forget_leases,
+        "awards_site.cache._outages": servers_answer_again,
+        "registry.clients._networks": clients._networks.cache_clear,
+    }
+
+
+def forget_process_memos() -> None:
+    for forget in dict.fromkeys(process_memos().values()):  # each once, in order
+        forget()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_memos(settings):
+    """Each test starts with every process-wide memo empty, so nothing leaks between tests, and
+    reads the public state afresh on every request (tests that exercise its reuse set the TTL)."""
     settings.PUBLIC_STATE_TTL = 0
-    forget()
+    forget_process_memos()
     yield
-    forget()
+    forget_process_memos()
 
 
 @pytest.fixture(autouse=True)
