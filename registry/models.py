@@ -53,6 +53,31 @@ def web_url(value: str | None) -> str:
     return value if value and value.lower().startswith(WEB_URL_PREFIXES) else ""
 
 
+# The public pages of the rows an award links to, by the slugs in their URLs: each model's
+# `get_absolute_url()` and the award row (registry/awards.py) build them here.
+
+
+def program_path(program: str) -> str:
+    return reverse("registry:program-detail", kwargs={"program": program})
+
+
+def edition_path(program: str, year: int) -> str:
+    return reverse("registry:edition-detail", kwargs={"program": program, "year": year})
+
+
+def award_path(program: str, year: int, category: str) -> str:
+    """The page of a category's awards in an edition: every one of them links to it."""
+    return reverse("registry:award-detail", kwargs={"program": program, "year": year, "category": category})
+
+
+def recipient_path(slug: str) -> str:
+    return reverse("registry:recipient-detail", kwargs={"slug": slug})
+
+
+def ceremony_path(slug: str) -> str:
+    return reverse("registry:ceremony-detail", kwargs={"slug": slug})
+
+
 class Organization(models.Model):
     """A conferring body or a nominee's affiliation."""
 
@@ -116,7 +141,7 @@ class Program(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("registry:program-detail", kwargs={"program": self.slug})
+        return program_path(self.slug)
 
 
 class Category(models.Model):
@@ -220,7 +245,7 @@ class Edition(models.Model):
         )
 
     def get_absolute_url(self):
-        return reverse("registry:edition-detail", kwargs={"program": self.program.slug, "year": self.year})
+        return edition_path(self.program.slug, self.year)
 
     @property
     def is_published(self) -> bool:
@@ -282,7 +307,7 @@ class Nominee(models.Model):
         self.nominations.refresh_search_text()  # found by name and affiliation
 
     def get_absolute_url(self):
-        return reverse("registry:recipient-detail", kwargs={"slug": self.slug})
+        return recipient_path(self.slug)
 
 
 # The default order of public award lists: newest year first, then edition and category order.
@@ -459,14 +484,7 @@ class Nomination(models.Model):
             Nomination.objects.filter(pk=self.pk).refresh_search_text()
 
     def get_absolute_url(self):
-        return reverse(
-            "registry:award-detail",
-            kwargs={
-                "program": self.edition.program.slug,
-                "year": self.edition.year,
-                "category": self.category.slug,
-            },
-        )
+        return award_path(self.edition.program.slug, self.edition.year, self.category.slug)
 
     def copy_edition_and_category(self, edition=None, category=None):
         """Fill in the copied sort and filter keys (bulk writers pass the rows they hold)."""
@@ -574,7 +592,7 @@ class Ceremony(models.Model):
         return f"{self.name} ({self.date:%Y-%m-%d})"
 
     def get_absolute_url(self):
-        return reverse("registry:ceremony-detail", kwargs={"slug": self.slug})
+        return ceremony_path(self.slug)
 
 
 class Presentation(models.Model):
