@@ -5,20 +5,24 @@
     .venv/bin/python bench/bodies.py          # after: prints each URL whose body is not the same
 
 Same process and settings as bench/timings.py (BENCH_DATABASE_URL or DATABASE_URL, default the
-benchmark's PostgreSQL database, only read; stored responses off). The URLs are picked from the
-database by fixed queries (an edition, a category, a recipient … that have public awards), so
-they are the same as long as the data is. The benchmark's data has no missing affiliation,
-presentation or figure; `seed` fills an empty SQLite database with such awards for a second run:
+benchmark's PostgreSQL database, only read; stored responses off; a local-memory cache). The
+URLs are picked from the database by fixed queries (an edition, a category, a recipient … that
+have public awards), so they are the same as long as the data is. The benchmark's data has no
+missing affiliation, presentation or figure; `seed` fills an empty SQLite database with such
+awards for a second run:
 
     DATABASE_URL=sqlite:////tmp/bodies.sqlite3 .venv/bin/python bench/bodies.py seed
     DATABASE_URL=sqlite:////tmp/bodies.sqlite3 .venv/bin/python bench/bodies.py save
 """
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
+# This process's own cache: a shared one could answer a count or a body stored for another database.
+os.environ.setdefault("REDIS_URL", "")
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Exists, OuterRef  # noqa: E402
 from django.test import Client  # noqa: E402
