@@ -1,9 +1,9 @@
 """The public award as one row, `Award`: everything any surface shows of an award, built in one place.
 
-The pages render it (`includes/award_row.html`, the award and recipient pages), the API and the
-JSON feed serialize it (`AwardSerializer`), and the RSS and Atom feeds, the CSV
-(`registry.exports`) and the JSON-LD (`registry.structured_data`) read it: each is a view of the
-row, none a reshape of another's output. Rows always come from `Nomination.objects.public()`;
+The pages render it (the lists with `{% award_row %}`, the award and recipient pages), the API
+and the JSON feed serialize it (`AwardSerializer`), and the RSS and Atom feeds, the CSV
+(`registry.exports`), the JSON-LD (`registry.structured_data`) and the sitemap read it: each is a
+view of the row, none a reshape of another's output. Rows always come from `Nomination.objects.public()`;
 model instances are for the admin and for writes.
 
 Eight model instances per award (nomination, edition, programme, category, nominee, affiliation,
@@ -15,9 +15,11 @@ from a second query.
 import datetime
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
+from operator import attrgetter
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import router
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
@@ -29,7 +31,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import models, sql
-from .filters import country_choices
+from .filters import country_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +116,6 @@ class Award:
     @cached_property
     def edition_path(self) -> str:
         return models.edition_path(self.program.slug, self.year)
-
-    @cached_property
-    def api_path(self) -> str:
-        return reverse("api:award-detail", kwargs={"pk": self.id})
 
 
 # --- Fetching ----------------------------------------------------------------------------------
@@ -211,7 +209,7 @@ class CategoryAwards:
     slug: str
     name: str
     total: int  # the category's public awards in the edition, also those not in `awards`
-    awards: list[Award]
+    awards: tuple[Award, ...]
 
     @property
     def path(self) -> str:
@@ -244,13 +242,12 @@ def awards_by_category(
 
     rows = sql.fetch(alias, ("awards-by-category", per_category), build, now=now, ids=[edition_id])
     figures = _achievements_of([row[0] for row in rows]) if achievements else None
-    groups = []
-    for award, row in zip(_build(rows, figures), rows, strict=True):
-        total = row[len(COLUMNS)]
-        if not groups or groups[-1].slug != award.category.slug:
-            groups.append(CategoryAwards(award.category.slug, award.category.name, total, []))
-        groups[-1].awards.append(award)
-    return groups
+    awards = _build(rows, figures)
+    totals = {award.category: row[len(COLUMNS)] for award, row in zip(awards, rows, strict=True)}
+    return [
+        CategoryAwards(category.slug, category.name, totals[category], tuple(group))
+        for category, group in itertools.groupby(awards, attrgetter("category"))
+    ]
 
 
 def _achievements_of(nominations):
@@ -270,29 +267,11 @@ def _build(rows, achievements) -> list[Award]:
         figures = {}
         for nomination_id, quantity, description in achievements:
             figures.setdefault(nomination_id, []).append(AwardAchievement(quantity, description))
-    country_names, shared, awards = dict(country_choices()), {}, []
+    names, shared, awards = country_names(), {}, []
     for row in rows:
-        (
-            pk,
-            citation,
-            year,
-            edition_name,
-            published_at,
-            updated_at,
-            program_slug,
-            program_name,
-            category_slug,
-            category_name,
-            category_description,
-            recipient_slug,
-            recipient_name,
-            recipient_kind,
-            recipient_title,
-            affiliation,
-            country,
-            presentation_id,
-            *presentation,
-        ) = row[: len(COLUMNS)]
+        (pk, citation, year, edition_name, published_at, updated_at, program_slug, program_name) = row[:8]
+        (category_slug, category_name, category_description, recipient_slug, recipient_name) = row[8:13]
+        (recipient_kind, recipient_title, affiliation, country, presentation_id) = row[13:18]
         # One programme, category and page path per (programme, year, category) of the rows.
         page = (program_slug, year, category_slug)
         if (common := shared.get(page)) is None:
@@ -309,39 +288,39 @@ def _build(rows, achievements) -> list[Award]:
             recipient_title,
             affiliation,
             country,
-            country_names.get(country, "") if country else "",
+            names.get(country, "") if country else "",
         )
+        presentation = None
+        if presentation_id is not None:
+            presentation = AwardPresentation(*row[18:27])
+            if isinstance(presentation.ceremony_date, str):  # SQLite hands a plain cursor dates as text
+                presentation = replace(presentation, ceremony_date=parse_date(presentation.ceremony_date))
+        if isinstance(published_at, str) or published_at.tzinfo is None:  # SQLite: text, naive
+            published_at, updated_at = _aware(published_at), _aware(updated_at)
+        achieved = None if figures is None else tuple(figures.get(pk, ()))
         awards.append(
             Award(
-                id=pk,
-                citation=citation,
-                year=year,
-                edition_name=edition_name,
-                published_at=_aware(published_at),
-                updated_at=_aware(updated_at),
-                program=program,
-                category=category,
-                recipient=recipient,
-                presentation=None if presentation_id is None else _presentation(*presentation),
-                achievements=None if figures is None else tuple(figures.get(pk, ())),
-                path=path,
+                pk,
+                citation,
+                year,
+                edition_name,
+                published_at,
+                updated_at,
+                program,
+                category,
+                recipient,
+                presentation,
+                achieved,
+                path,
             )
         )
     return awards
 
 
-def _presentation(slug, name, date, venue, city, country, presenter_name, presenter_title, remarks):
-    if isinstance(date, str):  # SQLite hands a plain cursor dates as text
-        date = parse_date(date)
-    return AwardPresentation(slug, name, date, venue, city, country, presenter_name, presenter_title, remarks)
-
-
 def _aware(value):
-    if isinstance(value, str):  # SQLite: text, and naive
+    if isinstance(value, str):
         value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return value
+    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
 
 
 # --- JSON: the API's award, also the JSON feed's `_awards` -------------------------------------
@@ -353,36 +332,35 @@ def _aware(value):
 # of every field and row whether the value is a mapping, a callable or a missing related object,
 # which rows never have: for the API's award pages that took twice as long as this
 # (docs/performance.md). A `source` must name an attribute (or be `*`): a method would not be
-# called. The request reaches no field but `AbsoluteUrlField`, whose URL is made here; any other
-# field that read the request would find none, and fail. tests/test_api.py checks that this
-# writes what DRF's own loop writes. (No docstring: the schema would show it for each award part.)
+# called. The request reaches only the fields with a `for_request()`, which gives their
+# `to_representation()` for every row of one request; any other field that read the request
+# would find none, and fail. tests/test_api.py checks that this writes what DRF's own loop
+# writes. (No docstring: the schema would show it for each part of the award.)
 class RowSerializer(serializers.Serializer):
     def to_representation(self, row):
-        data = {}
-        for name, attributes, represent in self._plan:
-            value = row
-            for attribute in attributes:
-                value = getattr(value, attribute)
-            data[name] = None if value is None else represent(value)
-        return data
+        return {
+            name: None if (value := read(row)) is None else represent(value)
+            for name, read, represent in self._plan
+        }
 
     @cached_property
     def _plan(self):
         plan = []
         for field in _readable_fields(type(self)):
-            represent = field.to_representation
-            if isinstance(field, AbsoluteUrlField):
-                represent = self._origin.__add__
-            plan.append((field.field_name, field.source_attrs, represent))
+            read = attrgetter(".".join(field.source_attrs)) if field.source_attrs else _itself  # "*"
+            if hasattr(field, "for_request"):
+                represent = field.for_request(self.context["request"])
+            else:
+                represent = field.to_representation
+            plan.append((field.field_name, read, represent))
         return plan
-
-    @cached_property
-    def _origin(self) -> str:
-        # What `build_absolute_uri()` puts before a path that reverse() wrote: scheme and host.
-        return self.context["request"].build_absolute_uri("/").removesuffix("/")
 
 
 _fields = {}  # RowSerializer class -> the readable fields of one instance, built on first use
+
+
+def _itself(row):
+    return row
 
 
 def _readable_fields(serializer_class) -> list:
@@ -401,6 +379,34 @@ class AbsoluteUrlField(serializers.Field):
 
     def to_representation(self, path):
         return self.context["request"].build_absolute_uri(path)
+
+    def for_request(self, request):
+        # What `build_absolute_uri()` puts before a path that reverse() wrote: scheme and host.
+        return request.build_absolute_uri("/").removesuffix("/").__add__
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ApiDetailUrlField(serializers.Field):
+    """The absolute URL of the row (by its `id`) in the API: a `detail_view` of `list_view`."""
+
+    def __init__(self, detail_view: str, list_view: str, **kwargs):
+        self.detail_view, self.list_view = detail_view, list_view
+        super().__init__(source="id", read_only=True, **kwargs)
+
+    def to_representation(self, pk):
+        return self._reversed(self.context["request"], pk)
+
+    def for_request(self, request):
+        """The URLs of one request's rows: the list's URL, the id and a slash, as the API's router
+        writes a detail route (`{prefix}/{lookup}/`), for one reverse() a page rather than one a
+        row (docs/performance.md). Checked against reverse() on every call."""
+        list_url = request.build_absolute_uri(reverse(self.list_view))
+        if self._reversed(request, 1) != f"{list_url}1/":
+            raise ImproperlyConfigured(f"{self.detail_view} is no longer {self.list_view} and the id")
+        return lambda pk: f"{list_url}{pk}/"
+
+    def _reversed(self, request, pk) -> str:
+        return request.build_absolute_uri(reverse(self.detail_view, kwargs={"pk": pk}))
 
 
 @extend_schema_field({"type": "string", "description": "ISO 3166-1 alpha-2 code, or empty if unknown."})
@@ -456,7 +462,7 @@ class AwardSerializer(RowSerializer, serializers.ModelSerializer):
 
     # `Meta.model` gives the schema the types and help texts of `id` and `citation`; the
     # instances are `Award` rows.
-    url = AbsoluteUrlField(source="api_path")
+    url = ApiDetailUrlField("api:award-detail", "api:award-list")
     page_url = AbsoluteUrlField(source="path")
     program = ProgramRefSerializer()
     year = serializers.IntegerField()
@@ -465,7 +471,9 @@ class AwardSerializer(RowSerializer, serializers.ModelSerializer):
     achievements = AchievementSerializer(many=True)
     ceremony = CeremonyRefSerializer(source="presentation", allow_null=True)
     presented_by = PresenterSerializer(source="presentation", allow_null=True)
-    published_at = serializers.DateTimeField()
+    # UTC, as docs/api.md says, whatever TIME_ZONE (the pages' time zone) is; naming it also
+    # spares a look-up of the active time zone for every award.
+    published_at = serializers.DateTimeField(default_timezone=datetime.UTC)
 
     class Meta:
         model = models.Nomination

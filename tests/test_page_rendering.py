@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+from django_countries import countries
+from django_countries.fields import Country
 
 from registry.awards import awards_by_category
-from registry.filters import AwardFilter, FastNumberInput, FastSelect, FastTextInput
+from registry.filters import AwardFilter, FastNumberInput, FastSelect, FastTextInput, country_names
 from registry.models import Nomination
 from registry.views import EDITION_AWARDS_PER_CATEGORY, offer_choices
 
@@ -218,3 +220,7 @@ def test_the_edition_page_and_the_api_group_an_editions_awards_alike(client):
     names = [award.recipient.name for group in groups for award in group.awards]
     positions = [page.index(f">{name}</a>") for name in names]
     assert positions == sorted(positions)
+
+
+def test_country_names_are_the_names_country_fields_show():
+    assert country_names() == {code: Country(code).name for code, _ in countries}
