@@ -330,7 +330,7 @@ def _aware(value):
 # its `source` names, `None` as `None`, with the fields of each class built once per process.
 # DRF builds a serializer's fields anew for every instance (every request), then its loop asks
 # of every field and row whether the value is a mapping, a callable or a missing related object,
-# which rows never have: for the API's award pages that took twice as long as this
+# which rows never have: for the API's award pages that took several times as long as this
 # (docs/performance.md). A `source` must name an attribute (or be `*`): a method would not be
 # called. The request reaches only the fields with a `for_request()`, which gives their
 # `to_representation()` for every row of one request; any other field that read the request
