@@ -69,6 +69,7 @@ class AwardViewSet(PublicViewSet):
 
     serializer_class = serializers.AwardSerializer
     filterset_class = filters.AwardFilter
+    csv_header = AWARD_CSV_COLUMNS  # the CSV renderer writes the cells `list()` makes
 
     def get_queryset(self):
         return Nomination.objects.public().in_award_order()
@@ -93,8 +94,6 @@ class AwardViewSet(PublicViewSet):
         awards = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         origin = request.build_absolute_uri("/").removesuffix("/")
         return self.get_paginated_response([award_csv_row(award, origin=origin) for award in awards])
-
-    csv_header = AWARD_CSV_COLUMNS
 
 
 class ProgramViewSet(PublicViewSet):
