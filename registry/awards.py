@@ -351,12 +351,14 @@ class RowSerializer(serializers.Serializer):
             if hasattr(field, "for_request"):
                 represent = field.for_request(self.context["request"])
             else:
-                represent = field.to_representation
+                represent = _BUILTIN.get(type(field).to_representation, field.to_representation)
             plan.append((field.field_name, read, represent))
         return plan
 
 
 _fields = {}  # RowSerializer class -> the readable fields of one instance, built on first use
+# Fields whose `to_representation()` is a builtin's call: the builtin, without a frame around it.
+_BUILTIN = {serializers.CharField.to_representation: str, serializers.IntegerField.to_representation: int}
 
 
 def _itself(row):
