@@ -45,12 +45,12 @@ class AwardAchievement:
         return f"{self.quantity:,} {self.description}" if self.quantity is not None else self.description
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AwardProgram:
     slug: str
     name: str
 
-    @cached_property
+    @property
     def path(self) -> str:
         return models.program_path(self.slug)
 
@@ -62,7 +62,7 @@ class AwardCategory:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AwardRecipient:
     slug: str
     name: str
@@ -72,12 +72,12 @@ class AwardRecipient:
     country: str  # ISO 3166-1 alpha-2, or ""
     country_name: str  # in the active language, or ""
 
-    @cached_property
+    @property
     def path(self) -> str:
         return models.recipient_path(self.slug)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AwardPresentation:
     """Where, when and by whom the award was handed over."""
 
@@ -91,12 +91,12 @@ class AwardPresentation:
     presenter_title: str
     remarks: str  # the presenter's words
 
-    @cached_property
+    @property
     def ceremony_path(self) -> str:
         return models.ceremony_path(self.ceremony_slug)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Award:
     """A public award as every surface shows it."""
 
@@ -113,7 +113,7 @@ class Award:
     achievements: tuple[AwardAchievement, ...] | None  # None: fetched without them
     path: str  # the award's page, shared by every award of its category in its edition
 
-    @cached_property
+    @property
     def edition_path(self) -> str:
         return models.edition_path(self.program.slug, self.year)
 
@@ -202,7 +202,7 @@ def awards_streamed(awards, chunk_size: int = 2000) -> Iterator[Award]:
         yield from _build(chunk, _achievements_of([row[0] for row in chunk]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CategoryAwards:
     """An edition's public awards in one category."""
 
