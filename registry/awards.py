@@ -326,50 +326,76 @@ def _aware(value):
 # --- JSON: the API's award, also the JSON feed's `_awards` -------------------------------------
 
 
-# A read-only serializer of rows: each declared field's `to_representation()` of the attribute
-# its `source` names, `None` as `None`, with the fields of each class built once per process.
-# DRF builds a serializer's fields anew for every instance (every request), then its loop asks
-# of every field and row whether the value is a mapping, a callable or a missing related object,
-# which rows never have: for the API's award pages that took several times as long as this
-# (docs/performance.md). A `source` must name an attribute (or be `*`): a method would not be
-# called. The request reaches only the fields with a `for_request()`, which gives their
-# `to_representation()` for every row of one request; any other field that read the request
-# would find none, and fail. tests/test_api.py checks that this writes what DRF's own loop
-# writes. (No docstring: the schema would show it for each part of the award.)
+# A read-only serializer of rows, compiled: the declared fields of each class (built once per
+# process) become one function that writes the whole dict, nested parts inline, calling each
+# field's own `to_representation()` (`str()` or `int()` itself for a CharField or IntegerField)
+# on the attribute its `source` names, `None` as `None`. DRF builds a serializer's fields anew
+# for every request, then its loop asks of every field and row whether the value is a mapping, a
+# callable or a missing related object, which rows never have; for a page of 100 awards that
+# took several times as long (docs/performance.md). The request reaches only the fields with a
+# `for_request()`, which gives their conversion for all rows of one request. `_dict_of()` refuses
+# any other shape (a `*` source, a method field, a nested serializer not a RowSerializer), and
+# tests/test_api.py checks that the result is what DRF's own loop writes. (No docstring: the
+# schema would show it for each part of the award.)
 class RowSerializer(serializers.Serializer):
     def to_representation(self, row):
-        return {
-            name: None if (value := read(row)) is None else represent(value)
-            for name, read, represent in self._plan
-        }
+        return self._represent(row)
 
     @cached_property
-    def _plan(self):
-        plan = []
-        for field in _readable_fields(type(self)):
-            read = attrgetter(".".join(field.source_attrs)) if field.source_attrs else _itself  # "*"
-            if hasattr(field, "for_request"):
-                represent = field.for_request(self.context["request"])
-            else:
-                represent = _BUILTIN.get(type(field).to_representation, field.to_representation)
-            plan.append((field.field_name, read, represent))
-        return plan
+    def _represent(self):
+        represent, request_fields = _compiled(type(self))
+        if not request_fields:
+            return represent
+        request = self.context["request"]
+        per_request = tuple(field.for_request(request) for field in request_fields)
+        return lambda row: represent(row, per_request)
 
 
-_fields = {}  # RowSerializer class -> the readable fields of one instance, built on first use
-# Fields whose `to_representation()` is a builtin's call: the builtin, without a frame around it.
-_BUILTIN = {serializers.CharField.to_representation: str, serializers.IntegerField.to_representation: int}
+_compiled_classes = {}  # RowSerializer class -> (its compiled function, its fields with `for_request()`)
+# Fields whose `to_representation()` is a builtin's call: the builtin, called as such.
+_BUILTIN = {serializers.CharField.to_representation: "str", serializers.IntegerField.to_representation: "int"}
 
 
-def _itself(row):
-    return row
+def _compiled(serializer_class):
+    found = _compiled_classes.get(serializer_class)
+    if found is None:
+        namespace, request_fields = {}, []
+        body = _dict_of(serializer_class(), "row", itertools.count(), namespace, request_fields)
+        source = f"def represent(row, per_request=()):\n    return {body}\n"
+        exec(compile(source, f"<compiled {serializer_class.__name__}>", "exec"), namespace)  # noqa: S102
+        found = _compiled_classes[serializer_class] = (namespace["represent"], request_fields)
+    return found
 
 
-def _readable_fields(serializer_class) -> list:
-    fields = _fields.get(serializer_class)
-    if fields is None:
-        fields = _fields[serializer_class] = list(serializer_class()._readable_fields)
-    return fields
+def _dict_of(serializer, row: str, numbers, namespace: dict, request_fields: list) -> str:
+    """Source code: a dict display of `serializer`'s readable fields of the object named `row`;
+    `namespace` receives the fields' conversions, `request_fields` those with `for_request()`."""
+    items = []
+    for field in serializer._readable_fields:
+        where = f"{type(serializer).__name__}.{field.field_name}"
+        if not field.source_attrs or not all(name.isidentifier() for name in field.source_attrs):
+            raise ImproperlyConfigured(f"{where}: the source must name an attribute")
+        value = f"value_{next(numbers)}"
+        if hasattr(field, "for_request"):
+            written = f"per_request[{len(request_fields)}]({value})"
+            request_fields.append(field)
+        elif isinstance(field, serializers.ListSerializer) and isinstance(field.child, RowSerializer):
+            item = f"{value}_item"
+            written = (
+                f"[{_dict_of(field.child, item, numbers, namespace, request_fields)} for {item} in {value}]"
+            )
+        elif isinstance(field, RowSerializer):
+            written = _dict_of(field, value, numbers, namespace, request_fields)
+        elif isinstance(field, serializers.BaseSerializer):
+            raise ImproperlyConfigured(f"{where}: a nested serializer must be a RowSerializer")
+        elif (builtin := _BUILTIN.get(type(field).to_representation)) is not None:
+            written = f"{builtin}({value})"
+        else:
+            namespace[f"{value}_field"] = field.to_representation
+            written = f"{value}_field({value})"
+        read = ".".join([row, *field.source_attrs])
+        items.append(f"{field.field_name!r}: None if ({value} := {read}) is None else {written}")
+    return "{" + ", ".join(items) + "}"
 
 
 @extend_schema_field(OpenApiTypes.URI)

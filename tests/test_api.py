@@ -7,6 +7,7 @@ import json
 
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.http import parse_http_date
 from rest_framework import serializers
@@ -151,6 +152,18 @@ class TestAwardRepresentation:
         fast = json.dumps(AwardSerializer(rows, many=True, context={"request": request}).data)
         monkeypatch.setattr(RowSerializer, "to_representation", serializers.Serializer.to_representation)
         assert fast == json.dumps(AwardSerializer(rows, many=True, context={"request": request}).data)
+
+    @pytest.mark.parametrize(
+        "field",
+        [
+            serializers.CharField(source="*"),  # the whole row
+            serializers.SerializerMethodField(),
+        ],
+    )
+    def test_a_row_serializer_refuses_what_it_cannot_compile(self, field):
+        refused = type("Refused", (RowSerializer,), {"x": field, "get_x": lambda self, row: ""})
+        with pytest.raises(ImproperlyConfigured):
+            refused().to_representation(object())
 
     def test_every_list_is_paginated_with_count_and_links(self, client):
         a_public_object_of_each_resource()
