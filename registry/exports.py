@@ -1,8 +1,9 @@
 """CSV downloads: `/awards.csv`, the API's `?format=csv` and the admin's export.
 
-`AWARD_CSV_COLUMNS` and `award_csv_row()` define the one flat shape of an award;
-`csv_safe()` neutralises spreadsheet formulas for every CSV the site writes; `stream_csv()`
-streams rows as a UTF-8 download, and `stream_award_csv()` streams any award queryset with it.
+`AWARD_CSV_COLUMNS` and `award_csv_row()` define the one flat shape of an award (a
+`registry.awards.Award` row), for `/awards.csv` and the API's award pages alike; `csv_safe()`
+neutralises spreadsheet formulas for every CSV the site writes; `stream_csv()` streams rows as a
+UTF-8 download, and `stream_award_csv()` streams any award queryset with it.
 """
 
 import csv
@@ -10,6 +11,8 @@ import itertools
 from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
+
+from .awards import Award, awards_streamed
 
 AWARD_CSV_COLUMNS = [
     "id",
@@ -28,15 +31,14 @@ AWARD_CSV_COLUMNS = [
     "achievements",
     "ceremony",
     "ceremony_date",
+    "ceremony_venue",
+    "ceremony_city",
+    "ceremony_country",
     "presented_by",
     "presenter_title",
     "published_at",
     "page_url",
 ]
-
-# What a queryset needs so that `award_csv_row()` runs no query per row.
-AWARD_CSV_SELECT_RELATED = ("edition__program", "category", "nominee__affiliation", "presentation__ceremony")
-AWARD_CSV_PREFETCH_RELATED = ("achievements",)
 
 # Excel, LibreOffice and Google Sheets run a cell that starts with one of these as a formula
 # (OWASP "CSV injection"); a leading line break hides the formula on a line of its own.
@@ -49,33 +51,40 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def award_csv_row(award, *, base_url: str = "") -> list:
-    """One public award as the cells of `AWARD_CSV_COLUMNS` (`stream_csv()` makes them formula-safe)."""
-    edition, category, nominee = award.edition, award.category, award.nominee
-    presentation = getattr(award, "presentation", None)
-    ceremony = presentation.ceremony if presentation else None
-    achievements = "; ".join(str(achievement) for achievement in award.achievements.all())
+def award_csv_row(award: Award, *, origin: str) -> list:
+    """One public award as the cells of `AWARD_CSV_COLUMNS`, its page URL on `origin` (scheme and
+    host); `stream_csv()` and the API's renderer make the cells formula-safe."""
+    recipient, presentation = award.recipient, award.presentation
     return [
-        award.pk,
-        edition.program.name,
-        edition.program.slug,
-        edition.year,
-        category.name,
-        category.slug,
-        nominee.name,
-        nominee.slug,
-        nominee.kind,
-        nominee.title,
-        nominee.affiliation.name if nominee.affiliation else "",
-        nominee.country.code,
+        award.id,
+        award.program.name,
+        award.program.slug,
+        award.year,
+        award.category.name,
+        award.category.slug,
+        recipient.name,
+        recipient.slug,
+        recipient.kind,
+        recipient.title,
+        recipient.affiliation or "",
+        recipient.country,
         award.citation,
-        achievements,
-        ceremony.name if ceremony else "",
-        ceremony.date.isoformat() if ceremony else "",
-        presentation.presenter_name if presentation else "",
-        presentation.presenter_title if presentation else "",
-        edition.results_published_at.isoformat() if edition.results_published_at else "",
-        base_url + award.get_absolute_url(),
+        "; ".join(str(achievement) for achievement in award.achievements),
+        *(
+            (
+                presentation.ceremony_name,
+                presentation.ceremony_date.isoformat(),
+                presentation.venue,
+                presentation.city,
+                presentation.country,
+                presentation.presenter_name,
+                presentation.presenter_title,
+            )
+            if presentation
+            else ("",) * 7
+        ),
+        award.published_at.isoformat(),
+        origin + award.path,
     ]
 
 
@@ -110,8 +119,7 @@ def stream_csv(
     return response
 
 
-def stream_award_csv(queryset, *, filename: str, base_url: str = "") -> StreamingHttpResponse:
+def stream_award_csv(queryset, *, filename: str, origin: str) -> StreamingHttpResponse:
     """The awards of `queryset` in `AWARD_CSV_COLUMNS`, fetched in chunks as the download goes."""
-    awards = queryset.select_related(*AWARD_CSV_SELECT_RELATED).prefetch_related(*AWARD_CSV_PREFETCH_RELATED)
-    rows = (award_csv_row(award, base_url=base_url) for award in awards.iterator(chunk_size=2000))
+    rows = (award_csv_row(award, origin=origin) for award in awards_streamed(queryset))
     return stream_csv(filename=filename, header=AWARD_CSV_COLUMNS, rows=rows)

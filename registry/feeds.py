@@ -24,10 +24,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
-from django_countries import countries
 
-from .api.serializers import AwardSerializer
-from .awards import award_path, award_rows
+from .awards import Award, AwardSerializer, award_rows
 from .filters import AwardFilter
 from .http_cache import public_answer
 from .models import Announcement, Nomination, Program, web_url
@@ -133,7 +131,7 @@ def newest_first(queryset, published_field: str, before: Position | None = None,
     return queryset.order_by(f"-{published_field}", "-pk")[:limit]
 
 
-def award_page(queryset, before: Position | None = None, limit: int = ITEMS_PER_PAGE) -> list[dict]:
+def award_page(queryset, before: Position | None = None, limit: int = ITEMS_PER_PAGE) -> list[Award]:
     """A page of public awards from `queryset`, newest first, as `award_rows()` rows.
 
     The page's keys come from narrow rows; only those rows are then joined to their details
@@ -157,51 +155,42 @@ def item_id(obj) -> str:
     return f"urn:awards-registry:{obj._meta.model_name}:{obj.pk}"
 
 
-# The award items below are built from `award_rows()` rows (registry/awards.py).
+# The award items below are views of `registry.awards.Award` rows.
 
 
-def award_item_id(award: dict) -> str:
-    return f"urn:awards-registry:nomination:{award['id']}"
+def award_item_id(award: Award) -> str:
+    return f"urn:awards-registry:nomination:{award.id}"
 
 
-def award_title(award: dict) -> str:
-    return f"{award['recipient_name']} receives the {award['year']} {award['category_name']}"
+def award_title(award: Award) -> str:
+    return f"{award.recipient.name} receives the {award.year} {award.category.name}"
 
 
-def award_summary(award: dict) -> str:
-    who = ", ".join(part for part in (award["recipient_title"], award["affiliation"]) if part)
-    name = award["recipient_name"]
-    recipient = f"{name} ({who})" if who else name
-    return (
-        f"{recipient} receives the {award['year']} {award['category_name']} of the {award['program_name']}."
-    )
+def award_summary(award: Award) -> str:
+    recipient = award.recipient
+    who = ", ".join(part for part in (recipient.title, recipient.affiliation) if part)
+    name = f"{recipient.name} ({who})" if who else recipient.name
+    return f"{name} receives the {award.year} {award.category.name} of the {award.program.name}."
 
 
-def _presented_by(award: dict) -> str:
+def _presented_by(award: Award) -> str:
     """ "<ceremony>, <date>, <venue>, <city>. Presented by <name>, <title>." """
-    if award["presentation"] is None:
+    presentation = award.presentation
+    if presentation is None:
         return ""
     where = [
-        award["ceremony_name"],
-        f"{award['ceremony_date']:%Y-%m-%d}",
-        award["ceremony_venue"],
-        award["ceremony_city"],
+        presentation.ceremony_name,
+        f"{presentation.ceremony_date:%Y-%m-%d}",
+        presentation.venue,
+        presentation.city,
     ]
-    presenter = ", ".join(p for p in (award["presenter_name"], award["presenter_title"]) if p)
+    presenter = ", ".join(p for p in (presentation.presenter_name, presentation.presenter_title) if p)
     text = ", ".join(p for p in where if p) + "."
     return f"{text} Presented by {presenter}." if presenter else text
 
 
-def _achievements(award: dict) -> list[str]:
-    # As Achievement.__str__ writes them.
-    return [
-        f"{quantity:,} {description}" if quantity is not None else description
-        for quantity, description in award["achievements"]
-    ]
-
-
-def award_text(award: dict) -> str:
-    parts = [award_summary(award), award["citation"], *_achievements(award), _presented_by(award)]
+def award_text(award: Award) -> str:
+    parts = [award_summary(award), award.citation, *map(str, award.achievements), _presented_by(award)]
     return "\n\n".join(part for part in parts if part)
 
 
@@ -210,28 +199,27 @@ def paragraphs(text: str) -> str:
     return mark_safe(linebreaks(text, autoescape=True))  # safe: linebreaks escaped the text
 
 
-def award_html(award: dict) -> str:
+def award_html(award: Award) -> str:
     """The item's HTML: every value escaped."""
-    achievements = format_html_join("", "<li>{}</li>", ((a,) for a in _achievements(award)))
+    achievements = format_html_join("", "<li>{}</li>", ((a,) for a in award.achievements))
     presented_by = _presented_by(award)
     return format_html(
         "<p>{}</p>{}{}{}",
         award_summary(award),
-        paragraphs(award["citation"]),
+        paragraphs(award.citation),
         format_html("<ul>{}</ul>", achievements) if achievements else "",
         format_html("<p>{}</p>", presented_by) if presented_by else "",
     )
 
 
-def award_tags(award: dict) -> list[str]:
-    country = countries.name(award["recipient_country"]) if award["recipient_country"] else ""
-    tags = [award["program_name"], award["category_name"], str(award["year"]), country]
+def award_tags(award: Award) -> list[str]:
+    tags = [award.program.name, award.category.name, str(award.year), award.recipient.country_name]
     return [tag for tag in tags if tag]
 
 
-def award_modified(award: dict) -> datetime.datetime:
+def award_modified(award: Award) -> datetime.datetime:
     # An edit made before publication is not news: the item changed when it went live.
-    return max(award["updated_at"], award["published_at"])
+    return max(award.updated_at, award.published_at)
 
 
 def announcement_html(announcement: Announcement) -> str:
@@ -294,7 +282,7 @@ def json_feed(request: HttpRequest, rows, *, position, title, description, home_
     return JsonResponse(feed, content_type=JSON_FEED_CONTENT_TYPE)
 
 
-def award_items(request: HttpRequest, awards: list[dict]) -> list[dict]:
+def award_items(request: HttpRequest, awards: list[Award]) -> list[dict]:
     structured = AwardSerializer(awards, many=True, context={"request": request}).data
     about = request.build_absolute_uri(reverse("registry:feed-list"))
     return [
@@ -303,15 +291,15 @@ def award_items(request: HttpRequest, awards: list[dict]) -> list[dict]:
     ]
 
 
-def award_item(request: HttpRequest, award: dict, structured: dict) -> dict:
+def award_item(request: HttpRequest, award: Award, structured: dict) -> dict:
     return {
         "id": award_item_id(award),
-        "url": request.build_absolute_uri(award_path(award)),
+        "url": request.build_absolute_uri(award.path),
         "title": award_title(award),
         "content_text": award_text(award),
         "content_html": award_html(award),
         "summary": award_summary(award),
-        "date_published": rfc3339(award["published_at"]),
+        "date_published": rfc3339(award.published_at),
         "date_modified": rfc3339(award_modified(award)),
         "tags": award_tags(award),
         "_awards": structured,
@@ -343,7 +331,7 @@ def awards_json(request, filterset, before):
     return json_feed(
         request,
         award_page(filterset.qs, before, ITEMS_PER_PAGE + 1),
-        position=lambda award: Position(award["published_at"], award["id"]),
+        position=lambda award: Position(award.published_at, award.id),
         title="Awards",
         description="Published awards, newest first, with the structured award in `_awards`.",
         home_page_url=_with_filters(reverse("registry:award-list"), filterset),
@@ -412,7 +400,7 @@ class AwardsRssFeed(RegistryFeed):
         return award_item_id(award)
 
     def item_link(self, award):
-        return award_path(award)
+        return award.path
 
     def item_title(self, award):
         return award_title(award)
@@ -421,7 +409,7 @@ class AwardsRssFeed(RegistryFeed):
         return award_html(award)
 
     def item_pubdate(self, award):
-        return award["published_at"]
+        return award.published_at
 
     def item_updateddate(self, award):
         return award_modified(award)

@@ -84,7 +84,15 @@ class SlugFilter(django_filters.CharFilter):
     field_class = forms.SlugField
 
 
-_country_choices = {}  # language code -> ((code, name), ...)
+_countries = {}  # language code -> (((code, name), ...) ordered by name, {code: name})
+
+
+def _countries_in(language: str):
+    found = _countries.get(language)
+    if found is None:
+        choices = tuple((code, str(name)) for code, name in countries)
+        found = _countries[language] = (choices, dict(choices))
+    return found
 
 
 def country_choices():
@@ -93,11 +101,13 @@ def country_choices():
     Passed as a callable: a FilterSet deep-copies its filters for every request, and a copied
     list of ~250 lazily translated names cost ~0.6 ms; a callable is copied by reference.
     """
-    language = get_language()
-    choices = _country_choices.get(language)
-    if choices is None:
-        choices = _country_choices[language] = tuple((code, str(name)) for code, name in countries)
-    return choices
+    return _countries_in(get_language())[0]
+
+
+def country_names() -> dict[str, str]:
+    """Country code → name in the active language, built once per language: what `Country.name`
+    gives, which looks the code up and translates it on every call."""
+    return _countries_in(get_language())[1]
 
 
 class CountrySelect(FastSelect):

@@ -6,7 +6,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
+from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program, award_path
 
 
 class RegistrySitemap(Sitemap):
@@ -65,12 +65,7 @@ class AwardSitemap(RegistrySitemap):
         )
 
     def location(self, item):
-        kwargs = {
-            "program": item["edition__program__slug"],
-            "year": item["edition__year"],
-            "category": item["category__slug"],
-        }
-        return reverse("registry:award-detail", kwargs=kwargs)
+        return award_path(item["edition__program__slug"], item["edition__year"], item["category__slug"])
 
     def lastmod(self, item):
         return item["lastmod"]

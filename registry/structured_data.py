@@ -2,6 +2,7 @@
 
 from django.utils.html import strip_tags
 
+from .awards import Award
 from .models import web_url
 
 
@@ -9,44 +10,47 @@ def _url(request, obj) -> str:
     return request.build_absolute_uri(obj.get_absolute_url())
 
 
-def _nominee(nominee, request) -> dict:
+def _recipient(award: Award, request) -> dict:
+    """The award's recipient as a schema.org Person or Organization."""
+    recipient = award.recipient
+    person = recipient.kind == "person"
     data = {
-        "@type": "Organization" if nominee.kind != "person" else "Person",
-        "name": nominee.name,
-        "url": _url(request, nominee),
+        "@type": "Person" if person else "Organization",
+        "name": recipient.name,
+        "url": request.build_absolute_uri(recipient.path),
     }
-    if nominee.kind == "person" and nominee.title:
-        data["jobTitle"] = nominee.title
-    if nominee.affiliation:
-        key = "affiliation" if nominee.kind == "person" else "parentOrganization"
-        data[key] = {"@type": "Organization", "name": nominee.affiliation.name}
-    if nominee.country:
-        data["nationality" if nominee.kind == "person" else "location"] = {
-            "@type": "Country",
-            "name": nominee.country.name,
+    if person and recipient.title:
+        data["jobTitle"] = recipient.title
+    if recipient.affiliation:
+        data["affiliation" if person else "parentOrganization"] = {
+            "@type": "Organization",
+            "name": recipient.affiliation,
         }
+    if recipient.country:
+        data["nationality" if person else "location"] = {"@type": "Country", "name": recipient.country_name}
     return data
 
 
-def award_list(awards, request) -> dict:
+def award_list(awards: list[Award], request) -> dict:
     """An award page: the recipient(s), each with the award they received."""
     first = awards[0]
-    award_name = f"{first.edition.year} {first.category.name}"
-    recipients = [{**_nominee(award.nominee, request), "award": award_name} for award in awards]
+    award_name = f"{first.year} {first.category.name}"
+    recipients = [{**_recipient(award, request), "award": award_name} for award in awards]
     return {
         "@context": "https://schema.org",
         "@type": "ItemList",
-        "name": f"{award_name} — {first.edition.program.name}",
-        "url": _url(request, first),
+        "name": f"{award_name} — {first.program.name}",
+        "url": request.build_absolute_uri(first.path),
         "itemListElement": [
             {"@type": "ListItem", "position": i, "item": item} for i, item in enumerate(recipients, start=1)
         ],
     }
 
 
-def recipient(nominee, awards, request) -> dict:
-    data = {"@context": "https://schema.org", **_nominee(nominee, request)}
-    data["award"] = [f"{a.edition.year} {a.category.name} ({a.edition.program.name})" for a in awards]
+def recipient(nominee, awards: list[Award], request) -> dict:
+    """A recipient's page: who they are (as their awards show them) and what they received."""
+    data = {"@context": "https://schema.org", **_recipient(awards[0], request)}
+    data["award"] = [f"{a.year} {a.category.name} ({a.program.name})" for a in awards]
     if nominee.biography:
         data["description"] = strip_tags(nominee.biography)[:500]
     return data

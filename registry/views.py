@@ -3,8 +3,6 @@ anything that is not public raises the same plain 404 as a page that does not ex
 
 from django.core.paginator import InvalidPage
 from django.db import DatabaseError, connection, router
-from django.db.models import Count, F, Prefetch, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,10 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import sql, structured_data
-from .awards import award_path, award_rows, page_key
+from .awards import award_rows, awards_by_category, awards_in_order
 from .exports import stream_award_csv
 from .feeds import award_feed_query
-from .filters import AwardFilter, FastSelect, country_choices
+from .filters import AwardFilter, FastSelect
 from .http_cache import CachedCountPaginator, public_answer
 from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
@@ -26,11 +24,7 @@ CEREMONIES_PER_PAGE = 50
 EDITION_AWARDS_PER_CATEGORY = 10
 
 
-# --- Querysets: the public rows each page shows, joins included -------------------------------
-
-
-def public_awards():
-    return Nomination.objects.public().select_related("edition__program", "category", "nominee__affiliation")
+# --- Querysets: the public rows each page shows ------------------------------------------------
 
 
 def public_programs():
@@ -40,55 +34,6 @@ def public_programs():
 
 def published_announcements():
     return Announcement.objects.published()
-
-
-def in_order(award_ids):
-    """The public awards with these ids, joins included, in the order given.
-
-    List pages pick the ids first (filtering and sorting need only the nomination, edition and
-    category tables) and join recipients and affiliations for those few rows only: on PostgreSQL
-    at 100,000 awards that is the difference between hashing every nominee and reading 25."""
-    award_ids = list(award_ids)
-    awards = public_awards().in_bulk(award_ids)
-    return [awards[pk] for pk in award_ids if pk in awards]
-
-
-def award_list_rows(award_ids):
-    """The public awards with these ids as the rows `/awards/` lists, in the order given, from
-    the shared plain award rows (`registry.awards`): the page URL is reversed once per
-    (programme, year, category), not per row, and country names come from one list."""
-    names, urls, rows = country_names(), {}, []
-    for award in award_rows(award_ids, achievements=False):
-        if (url := urls.get(page := page_key(award))) is None:
-            url = urls[page] = award_path(award)
-        country = award["recipient_country"]
-        rows.append(
-            {
-                "id": award["id"],
-                "url": url,
-                "recipient": award["recipient_name"],
-                "year": award["year"],
-                "category": award["category_name"],
-                "program": award["program_name"],
-                "title": award["recipient_title"],
-                "affiliation": award["affiliation"],
-                "country": names.get(country, "") if country else None,
-            }
-        )
-    return rows
-
-
-def slug_url(viewname):
-    """slug → `reverse(viewname, kwargs={"slug": slug})` for many slugs at the price of one
-    reverse(): the path around a slug is the same for every slug, and a slug needs no quoting."""
-    before, _, after = reverse(viewname, kwargs={"slug": "slug"}).rpartition("slug")
-    return lambda slug: f"{before}{slug}{after}"
-
-
-def country_names():
-    """Country code → name in the active language, from the list built once per language:
-    `Country.name` looks the code up and translates it on every call (~14 µs a row)."""
-    return dict(country_choices())
 
 
 def paginate(request, queryset, per_page):
@@ -110,7 +55,7 @@ def home(request):
         "-edition__results_published_at", "-edition__year", "category__position", "id"
     )
     context = {
-        "latest_awards": in_order(latest_ids.values_list("pk", flat=True)[:8]),
+        "latest_awards": award_rows(latest_ids.values_list("pk", flat=True)[:8], achievements=False),
         "announcements": published_announcements()[:4],
         "upcoming_ceremonies": Ceremony.objects.public().upcoming().select_related("edition__program")[:4],
         # Each programme with its latest published years: home → edition → award in two clicks.
@@ -160,11 +105,15 @@ def program_detail(request, program):
 def category_detail(request, program, category):
     program = get_object_or_404(public_programs(), slug=program)
     category = get_object_or_404(Category.objects.filter(program=program), slug=category)
-    awards = public_awards().filter(category=category).order_by("-edition__year", "nominee__name", "id")
+    awards = (
+        Nomination.objects.public()
+        .filter(category=category)
+        .order_by("-edition__year", "nominee__name", "id")
+    )
     context = {
         "program": program,
         "category": category,
-        "awards": awards,
+        "awards": awards_in_order(awards, achievements=False),
         "title": f"{category.name} — {program.name}",
         "description": f"Every recipient of the {category.name} ({program.name}), year by year.",
         "breadcrumbs": [
@@ -177,82 +126,18 @@ def category_detail(request, program, category):
     return render(request, "registry/category_detail.html", context)
 
 
-EDITION_AWARD_FIELDS = (
-    "category_id",
-    "category__slug",
-    "category__name",
-    "nominee__slug",
-    "nominee__name",
-    "nominee__title",
-    "nominee__affiliation_id",
-    "nominee__affiliation__name",
-    "nominee__country",
-    "in_category",
-    "in_edition",
-)
-
-
-def edition_categories(edition, awards):
-    """An edition's awards (rows of EDITION_AWARD_FIELDS, in category order) grouped by category,
-    as flat dicts: model instances cost more to build and to read in the template than the query."""
-    names, recipient_url, categories = country_names(), slug_url("registry:recipient-detail"), []
-    for award in awards:
-        if not categories or categories[-1]["id"] != award["category_id"]:
-            slug = award["category__slug"]
-            url = reverse(
-                "registry:award-detail",
-                kwargs={"program": edition.program.slug, "year": edition.year, "category": slug},
-            )
-            categories.append(
-                {
-                    "id": award["category_id"],
-                    "slug": slug,
-                    "name": award["category__name"],
-                    "url": url,
-                    "total": award["in_category"],
-                    "awards": [],
-                }
-            )
-        country = award["nominee__country"]
-        categories[-1]["awards"].append(
-            {
-                "url": recipient_url(award["nominee__slug"]),
-                "name": award["nominee__name"],
-                "title": award["nominee__title"],
-                "affiliation": award["nominee__affiliation__name"]
-                if award["nominee__affiliation_id"] is not None
-                else None,
-                "country": names.get(country, "") if country else None,
-            }
-        )
-    return categories
-
-
 @require_safe
 @public_answer
 def edition_detail(request, program, year):
     edition = get_object_or_404(
         Edition.objects.published().select_related("program"), program__slug=program, year=year
     )
-    in_category = {"partition_by": [F("category_id")]}
-    awards = list(
-        Nomination.objects.public()
-        .filter(edition=edition)
-        .annotate(
-            rank=Window(RowNumber(), order_by=[F("nominee__name").asc(), F("id").asc()], **in_category),
-            in_category=Window(Count("id"), **in_category),
-            in_edition=Window(Count("id")),
-        )
-        .filter(rank__lte=EDITION_AWARDS_PER_CATEGORY)  # bounded: thousands of awards would not read
-        .order_by("category__position", "category__name", "nominee__name", "id")
-        .values(*EDITION_AWARD_FIELDS)
-    )
-    categories = edition_categories(edition, awards)
+    categories = awards_by_category(edition.id, per_category=EDITION_AWARDS_PER_CATEGORY, achievements=False)
     context = {
         "edition": edition,
         "program": edition.program,
         "categories": categories,
-        "award_count": awards[0]["in_edition"] if awards else 0,
+        "award_count": sum(category.total for category in categories),
         "ceremonies": Ceremony.objects.public().filter(edition=edition).order_by("date", "id"),
         "announcements": published_announcements().filter(edition=edition)[:10],
         "title": edition.name,
@@ -270,39 +155,47 @@ def edition_detail(request, program, year):
 @require_safe
 @public_answer
 def award_detail(request, program, year, category):
-    awards = list(
-        public_awards()
+    awards = awards_in_order(
+        Nomination.objects.public()
         .filter(edition__program__slug=program, edition__year=year, category__slug=category)
-        .select_related("presentation__ceremony", "edition__program__conferred_by")
-        .prefetch_related(
-            "achievements",
-            Prefetch("announcements", queryset=published_announcements(), to_attr="public_announcements"),
-        )
         .order_by("nominee__name", "id")
     )
     if not awards:
         raise Http404("No such award.")
     first = awards[0]
-    edition, category = first.edition, first.category
-    recipients = ", ".join(award.nominee.name for award in awards)
+    news = announcements_of(award.id for award in awards)
+    recipients = ", ".join(award.recipient.name for award in awards)
     context = {
-        "awards": awards,
-        "edition": edition,
-        "program": edition.program,
-        "category": category,
+        "awards": [(award, news.get(award.id, [])) for award in awards],
+        "first": first,  # for what the awards of the page share: edition, programme, category
         "structured_data": structured_data.award_list(awards, request),
-        "title": f"{edition.year} {category.name} — {recipients}",
-        "description": f"{recipients} received the {edition.year} {category.name} "
-        f"of the {edition.program.name}. {first.citation}",
+        "title": f"{first.year} {first.category.name} — {recipients}",
+        "description": f"{recipients} received the {first.year} {first.category.name} "
+        f"of the {first.program.name}. {first.citation}",
         "og_type": "article",
         "breadcrumbs": [
             (reverse("registry:program-list"), "Programmes"),
-            (edition.program.get_absolute_url(), edition.program.name),
-            (edition.get_absolute_url(), str(edition.year)),
-            (None, category.name),
+            (first.program.path, first.program.name),
+            (first.edition_path, str(first.year)),
+            (None, first.category.name),
         ],
     }
     return render(request, "registry/award_detail.html", context)
+
+
+def announcements_of(award_ids) -> dict[int, list[Announcement]]:
+    """Award id → the published announcements about it, newest first: one query."""
+    links = (
+        Announcement.related_awards.through.objects.filter(
+            nomination__in=list(award_ids), announcement__in=published_announcements()
+        )
+        .select_related("announcement")
+        .order_by("-announcement__published_at", "-announcement_id")
+    )
+    news = {}
+    for link in links:
+        news.setdefault(link.nomination_id, []).append(link.announcement)
+    return news
 
 
 def offer_choices(form):
@@ -361,7 +254,7 @@ def award_list(request):
     context = {
         "filter": award_filter,
         "page_obj": page,
-        "awards": award_list_rows(page.object_list),
+        "awards": award_rows(page.object_list, achievements=False),
         "query": query.urlencode(),
         "more_filters_open": any(request.GET.get(name) for name in ADVANCED_FILTERS),
         "feed_query": award_feed_query(request.GET),
@@ -383,22 +276,19 @@ def award_csv(request):
     award_filter = AwardFilter(request.GET or None, queryset=Nomination.objects.public().in_award_order())
     if award_filter.is_bound and not award_filter.is_valid():
         return JsonResponse({"errors": award_filter.errors.get_json_data()}, status=400)
-    base_url = request.build_absolute_uri("/").rstrip("/")
-    return stream_award_csv(award_filter.qs, filename="awards.csv", base_url=base_url)
+    origin = request.build_absolute_uri("/").removesuffix("/")
+    return stream_award_csv(award_filter.qs, filename="awards.csv", origin=origin)
 
 
 @require_safe
 @public_answer
 def recipient_detail(request, slug):
     nominee = get_object_or_404(Nominee.objects.recipients().select_related("affiliation"), slug=slug)
-    awards = (
-        public_awards()
+    awards = awards_in_order(
+        Nomination.objects.public()
         .filter(nominee=nominee)
-        .select_related("presentation__ceremony")
-        .prefetch_related("achievements")
         .order_by("-edition__year", "category__position", "id")
     )
-    awards = list(awards)
     context = {
         "nominee": nominee,
         "awards": awards,
@@ -408,7 +298,7 @@ def recipient_detail(request, slug):
         + (f", {nominee.title}" if nominee.title else "")
         + (f", {nominee.affiliation.name}" if nominee.affiliation else "")
         + ": "
-        + "; ".join(f"{a.edition.year} {a.category.name}" for a in awards)
+        + "; ".join(f"{a.year} {a.category.name}" for a in awards)
         + ".",
         "og_type": "profile" if nominee.kind == Nominee.Kind.PERSON else "website",
         "breadcrumbs": [(reverse("registry:award-list"), "Awards"), (None, nominee.name)],
@@ -436,11 +326,11 @@ def ceremony_list(request):
 @public_answer
 def ceremony_detail(request, slug):
     ceremony = get_object_or_404(Ceremony.objects.public().select_related("edition__program"), slug=slug)
-    awards = public_awards().filter(presentation__ceremony=ceremony).select_related("presentation")
+    awards = Nomination.objects.public().filter(presentation__ceremony=ceremony)
     awards = awards.order_by("category__position", "category__name", "nominee__name", "id")
     context = {
         "ceremony": ceremony,
-        "awards": awards,
+        "awards": awards_in_order(awards, achievements=False),
         "structured_data": structured_data.ceremony_event(ceremony, request),
         "title": ceremony.name,
         "description": f"{ceremony.name}, {ceremony.date:%d %B %Y}"
@@ -469,20 +359,11 @@ def announcement_list(request):
 @require_safe
 @public_answer
 def announcement_detail(request, slug):
-    announcement = get_object_or_404(
-        published_announcements()
-        .select_related("edition__program")
-        .prefetch_related(
-            Prefetch(
-                "related_awards",
-                queryset=public_awards().in_award_order(),
-                to_attr="public_awards",
-            )
-        ),
-        slug=slug,
-    )
+    announcement = get_object_or_404(published_announcements().select_related("edition__program"), slug=slug)
+    awards = Nomination.objects.public().filter(announcements=announcement).in_award_order()
     context = {
         "announcement": announcement,
+        "awards": awards_in_order(awards, achievements=False),
         "structured_data": structured_data.news_article(announcement, request),
         "title": announcement.title,
         "description": announcement.summary or announcement.title,

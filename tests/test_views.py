@@ -242,7 +242,7 @@ class TestAwardBrowser:
         seen = []
         for page in (1, 2):
             response = client.get("/awards/", {"page": page, "ordering": "recipient"})
-            seen += [award["id"] for award in response.context["awards"]]
+            seen += [award.id for award in response.context["awards"]]
         assert sorted(seen) == sorted(names)
 
     def test_out_of_range_page_is_404(self, client, seed):

@@ -1,6 +1,8 @@
 """CSV for list endpoints (`?format=csv`): the rows of the JSON page, flattened to columns.
 
-Columns are named after the JSON fields (`recipient.name`), so one documentation serves both.
+Columns are named after the JSON fields (`recipient.name`), so one documentation serves both;
+a view with a `csv_header` hands the cells of its rows itself (the awards: the one CSV shape of
+an award, `registry.exports`).
 """
 
 import csv
@@ -47,13 +49,16 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         view = renderer_context["view"]
-        header = columns(view.get_serializer())
         rows = data["results"] if isinstance(data, dict) and "results" in data else data
+        header = getattr(view, "csv_header", None)
+        if header is None:
+            header = columns(view.get_serializer())
+            rows = ([lookup(row, column) for column in header] for row in rows)
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(header)
         for row in rows:
-            writer.writerow([cell(lookup(row, column)) for column in header])
+            writer.writerow([cell(value) for value in row])
         name = renderer_context["request"].path.rstrip("/").rsplit("/", 1)[-1]  # "awards"
         renderer_context["response"]["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return out.getvalue().encode(self.charset)

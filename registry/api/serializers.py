@@ -1,4 +1,5 @@
-"""API representations (SPEC §6). The award shape is shared with the JSON feed.
+"""API representations (SPEC §6). The award's (`AwardSerializer`) is the award row's, in
+`registry.awards`, which the JSON feed shares.
 
 Every field is listed explicitly; nothing internal (justification, nominated_by, created_by,
 the status of a nomination) is ever named here. Querysets come from the viewsets, which
@@ -10,18 +11,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..awards import award_path, awards_in_order, page_key
-from ..models import (
-    Achievement,
-    Announcement,
-    Category,
-    Ceremony,
-    Edition,
-    Nomination,
-    Nominee,
-    Program,
-    web_url,
+from ..awards import (
+    AwardSerializer,
+    CountryCodeField,
+    ProgramRefSerializer,
+    awards_by_category,
+    awards_in_order,
 )
+from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program, web_url
 
 
 def absolute_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra):
@@ -56,15 +53,6 @@ class PageUrlField(serializers.Field):
         return self.context["request"].build_absolute_uri(value.get_absolute_url())
 
 
-@extend_schema_field({"type": "string", "description": "ISO 3166-1 alpha-2 code, or empty if unknown."})
-class CountryCodeField(serializers.Field):
-    def __init__(self, **kwargs):
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, value):
-        return value.code or ""
-
-
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class OptionalUrlField(serializers.URLField):
     """A web URL (http or https), or null when there is none (an empty string is not a URL)."""
@@ -83,140 +71,6 @@ class OptionalUrlField(serializers.URLField):
 )
 class LocalTimeField(serializers.TimeField):
     """A wall-clock time: JSON Schema's `format: time` would demand a UTC offset it does not have."""
-
-
-class ProgramRefSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-
-
-class CategoryRefSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-
-
-class RecipientRefSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Nominee.Kind.choices)
-    title = serializers.CharField()
-    affiliation = serializers.CharField(source="affiliation.name", allow_null=True)
-    country = CountryCodeField()
-
-
-class CeremonyRefSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField()
-    date = serializers.DateField()
-    venue = serializers.CharField()
-    city = serializers.CharField()
-    country = CountryCodeField()
-
-
-class PresenterSerializer(serializers.Serializer):
-    name = serializers.CharField(source="presenter_name")
-    title = serializers.CharField(source="presenter_title")
-
-
-class AchievementSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Achievement
-        fields = ["quantity", "description"]
-
-
-# Formats `published_at` as the declared field does, without building the serializer's fields.
-PUBLISHED_AT = serializers.DateTimeField()
-
-
-class AwardSerializer(serializers.ModelSerializer):
-    """A public award, from a row of `registry.awards.award_rows()`."""
-
-    url = ApiUrlField(view_name="api:award-detail")
-    page_url = PageUrlField()
-    program = ProgramRefSerializer(source="edition.program")
-    year = serializers.IntegerField(source="edition.year")
-    category = CategoryRefSerializer()
-    recipient = RecipientRefSerializer(source="nominee")
-    achievements = AchievementSerializer(many=True)
-    # A missing presentation reads as None (DRF treats ObjectDoesNotExist along a source as null).
-    ceremony = CeremonyRefSerializer(source="presentation.ceremony", allow_null=True)
-    presented_by = PresenterSerializer(source="presentation", allow_null=True)
-    published_at = serializers.DateTimeField(source="edition.results_published_at")
-
-    _links = None  # (absolute list URL, {page key: absolute page URL}), per serializer instance
-
-    class Meta:
-        model = Nomination
-        fields = [
-            "id",
-            "url",
-            "page_url",
-            "program",
-            "year",
-            "category",
-            "recipient",
-            "citation",
-            "achievements",
-            "ceremony",
-            "presented_by",
-            "published_at",
-        ]
-
-    def to_representation(self, award):
-        """`award` is a row of `registry.awards.award_rows()` (or `award_row()`).
-
-        The declared fields above are the schema (drf-spectacular) and the CSV columns; the dict is
-        built directly because walking ~50 nested fields per award through DRF, with two reverse()
-        calls, cost ~0.1 ms an award. tests/test_api.py compares it with the fields' output.
-        """
-        request = self.context["request"]
-        if self._links is None:
-            # Links are built from the list URL and a per-(programme, year, category) page URL,
-            # not reverse()d per award: the page URL is shared by every award of a category.
-            self._links = (request.build_absolute_uri(reverse("api:award-list")), {})
-        api_list_url, page_urls = self._links
-        page_url = page_urls.get(key := page_key(award))
-        if page_url is None:
-            page_url = page_urls[key] = request.build_absolute_uri(award_path(award))
-        if award["presentation"] is None:
-            ceremony = presented_by = None
-        else:
-            ceremony = {
-                "slug": award["ceremony_slug"],
-                "name": award["ceremony_name"],
-                "date": award["ceremony_date"].isoformat(),
-                "venue": award["ceremony_venue"],
-                "city": award["ceremony_city"],
-                "country": award["ceremony_country"] or "",
-            }
-            presented_by = {"name": award["presenter_name"], "title": award["presenter_title"]}
-        published_at = award["published_at"]
-        return {
-            "id": award["id"],
-            "url": f"{api_list_url}{award['id']}/",
-            "page_url": page_url,
-            "program": {"slug": award["program_slug"], "name": award["program_name"]},
-            "year": award["year"],
-            "category": {"slug": award["category_slug"], "name": award["category_name"]},
-            "recipient": {
-                "slug": award["recipient_slug"],
-                "name": award["recipient_name"],
-                "kind": award["recipient_kind"],
-                "title": award["recipient_title"],
-                "affiliation": award["affiliation"],
-                "country": award["recipient_country"] or "",
-            },
-            "citation": award["citation"],
-            "achievements": [
-                {"quantity": quantity, "description": description}
-                for quantity, description in award["achievements"]
-            ],
-            "ceremony": ceremony,
-            "presented_by": presented_by,
-            "published_at": PUBLISHED_AT.to_representation(published_at)
-            if published_at is not None
-            else None,
-        }
 
 
 class OrganizationRefSerializer(serializers.Serializer):
@@ -299,20 +153,8 @@ class EditionDetailSerializer(EditionSerializer):
 
     @extend_schema_field(EditionCategorySerializer(many=True))
     def get_categories(self, edition):
-        awards = (
-            Nomination.objects.public()
-            .filter(edition=edition)
-            .order_by("category__position", "category__name", "category_id", "nominee__name", "id")
-        )
-        groups = {}
-        for award in awards_in_order(awards):  # in category order
-            group = groups.setdefault(award["category_slug"], [])
-            group.append(award)
-        rows = [
-            {"slug": slug, "name": group[0]["category_name"], "awards": group}
-            for slug, group in groups.items()
-        ]
-        return EditionCategorySerializer(rows, many=True, context=self.context).data
+        groups = awards_by_category(edition.id)
+        return EditionCategorySerializer(groups, many=True, context=self.context).data
 
 
 class RecipientSerializer(serializers.ModelSerializer):

@@ -12,13 +12,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 
 from .. import filters
-from ..awards import award_row, award_rows
+from ..awards import award_rows
+from ..exports import AWARD_CSV_COLUMNS, award_csv_row
 from ..http_cache import answer
 from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 from . import serializers
 from .filtering import ApiFilterBackend
 from .pagination import AwardPagination
-from .querysets import award_queryset
 from .renderers import CSVRenderer
 
 # Primary keys are 64-bit: anything larger would overflow the database's integer parameter.
@@ -79,13 +79,19 @@ class PublicViewSet(PublicAnswers, viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         """The public object, or one and the same 404 for a missing, non-public or malformed id."""
+        if self.requested_id() is not None:
+            with contextlib.suppress(Http404):
+                return super().get_object()
+        raise NotFound()
+
+    def requested_id(self) -> int | None:
+        """The id in the URL, or None for anything no object could have."""
         lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         # ASCII digits only (int() would also take "١٢" or " 12"), few enough for int() to parse
         # (it refuses over 4,300), and nothing the database cannot hold.
         if lookup.isascii() and lookup.isdigit() and len(lookup) <= 19 and 0 < int(lookup) <= MAX_ID:
-            with contextlib.suppress(Http404):
-                return super().get_object()
-        raise NotFound()
+            return int(lookup)
+        return None
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Errors are always JSON, also when the request asked for CSV.
@@ -102,10 +108,10 @@ class AwardViewSet(PublicViewSet):
     serializer_class = serializers.AwardSerializer
     filterset_class = filters.AwardFilter
     pagination_class = AwardPagination
+    csv_header = AWARD_CSV_COLUMNS  # the CSV renderer writes the cells `list()` makes
 
     def get_queryset(self):
-        # A list pages through ids alone (then `award_rows`); a detail reads one award with its joins.
-        return award_queryset() if self.action == "retrieve" else Nomination.objects.public().in_award_order()
+        return Nomination.objects.public().in_award_order()
 
     def paginate_queryset(self, queryset):
         """The page's ids first, then only those rows with their joins: sorting ids is far cheaper
@@ -114,7 +120,19 @@ class AwardViewSet(PublicViewSet):
         return award_rows(ids)  # an award deleted meanwhile is skipped
 
     def get_object(self):
-        return award_row(super().get_object())
+        pk = self.requested_id()
+        awards = award_rows([pk]) if pk is not None else []
+        if not awards:
+            raise NotFound()
+        return awards[0]
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != CSVRenderer.format:
+            return super().list(request, *args, **kwargs)
+        # The award's one CSV shape (registry.exports), that of /awards.csv, not the JSON flattened.
+        awards = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        origin = request.build_absolute_uri("/").removesuffix("/")
+        return self.get_paginated_response([award_csv_row(award, origin=origin) for award in awards])
 
 
 class ProgramViewSet(PublicViewSet):

@@ -19,6 +19,7 @@ from .nominations import (
     NomineeQuerySet,
     search_text_expression,
 )
+from .paths import award_path, ceremony_path, edition_path, program_path, recipient_path
 from .programs import (
     MAX_YEAR,
     MIN_YEAR,
@@ -44,6 +45,11 @@ __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
     "WEB_URL_PREFIXES",
+    "award_path",
+    "ceremony_path",
+    "edition_path",
+    "program_path",
+    "recipient_path",
     "Achievement",
     "Announcement",
     "AnnouncementQuerySet",

@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from .nominations import Nomination
+from .paths import ceremony_path
 from .programs import Edition, validate_timezone, web_url_condition
 
 
@@ -62,7 +63,7 @@ class Ceremony(models.Model):
         return f"{self.name} ({self.date:%Y-%m-%d})"
 
     def get_absolute_url(self):
-        return reverse("registry:ceremony-detail", kwargs={"slug": self.slug})
+        return ceremony_path(self.slug)
 
 
 class Presentation(models.Model):

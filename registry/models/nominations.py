@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, Trim
-from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from ..search import Fold, query_words, text_match
+from .paths import award_path, recipient_path
 from .programs import Category, Edition, Organization, wikidata_id_validator
 
 
@@ -68,7 +68,7 @@ class Nominee(models.Model):
         self.nominations.refresh_search_text()  # found by name and affiliation
 
     def get_absolute_url(self):
-        return reverse("registry:recipient-detail", kwargs={"slug": self.slug})
+        return recipient_path(self.slug)
 
 
 # The default order of public award lists: newest year first, then edition and category order.
@@ -259,14 +259,7 @@ class Nomination(models.Model):
             Nomination.objects.filter(pk=self.pk).refresh_search_text()
 
     def get_absolute_url(self):
-        return reverse(
-            "registry:award-detail",
-            kwargs={
-                "program": self.edition.program.slug,
-                "year": self.edition.year,
-                "category": self.category.slug,
-            },
-        )
+        return award_path(self.edition.program.slug, self.edition.year, self.category.slug)
 
     def copy_edition_and_category(self, edition=None, category=None):
         """Fill in the copied sort and filter keys (bulk writers pass the rows they hold)."""

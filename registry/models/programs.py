@@ -12,6 +12,8 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from .paths import edition_path, program_path
+
 MIN_YEAR = 1900
 MAX_YEAR = 2100
 
@@ -126,7 +128,7 @@ class Program(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("registry:program-detail", kwargs={"program": self.slug})
+        return program_path(self.slug)
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -238,7 +240,7 @@ class Edition(models.Model):
         )
 
     def get_absolute_url(self):
-        return reverse("registry:edition-detail", kwargs={"program": self.program.slug, "year": self.year})
+        return edition_path(self.program.slug, self.year)
 
     @property
     def is_published(self) -> bool:
