@@ -1,5 +1,7 @@
 """FilterSets shared by the public HTML pages and the JSON API (one per resource)."""
 
+from urllib.parse import urlencode
+
 import django_filters
 from django import forms
 from django.utils.formats import localize
@@ -226,3 +228,18 @@ class CeremonyFilter(django_filters.FilterSet):
     class Meta:
         model = Ceremony
         fields = []
+
+
+class AwardFeedFilter(AwardFilter):
+    """The award filters a feed takes; other query parameters are ignored."""
+
+    FEED_FILTERS = ("program", "category", "country", "year")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters = {name: self.filters[name] for name in self.FEED_FILTERS}
+
+
+def award_feed_query(params) -> str:
+    """The feed filters among `params` (a QueryDict) as a query string, e.g. for a page's feed links."""
+    return urlencode({name: params[name] for name in AwardFeedFilter.FEED_FILTERS if params.get(name)})

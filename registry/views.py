@@ -12,8 +12,7 @@ from django.views.decorators.http import require_safe
 from . import sql, structured_data
 from .awards import award_rows, awards_by_category, awards_in_order
 from .exports import stream_award_csv
-from .feeds import award_feed_query
-from .filters import AwardFilter, FastSelect
+from .filters import AwardFilter, FastSelect, award_feed_query
 from .http_cache import CachedCountPaginator, public_answer
 from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 

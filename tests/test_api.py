@@ -15,7 +15,7 @@ from rest_framework.request import Request
 
 from registry.awards import AwardSerializer, RowSerializer, award_rows
 from registry.exports import AWARD_CSV_COLUMNS
-from registry.models import Edition, Nomination
+from registry.models import DataVersion, Edition, Nomination
 
 from .factories import (
     AchievementFactory,
@@ -595,10 +595,12 @@ class TestConditionalGet:
         # A second write in the same second would carry the same date: a client revalidating by
         # date alone must not get a 304 for it, so the date is withheld until the second is over.
         award = AwardFactory(citation="First words")
+        # The write's second is not over yet, however long the test took to get here.
+        DataVersion.objects.update(changed_at=timezone.now() + datetime.timedelta(seconds=30))
         first = client.get(f"/api/v1/awards/{award.pk}/")
         assert "Last-Modified" not in first
         Nomination.objects.filter(pk=award.pk).update(citation="Second words")
-        settle()
+        settle(seconds=32)
         second = client.get(f"/api/v1/awards/{award.pk}/")
         assert "Last-Modified" in second
         assert second.json()["citation"] == "Second words"

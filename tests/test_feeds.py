@@ -688,7 +688,7 @@ def test_a_feed_reader_sees_the_seed_award_with_its_structured_data(client):
 def test_award_feed_query_keeps_only_the_feed_filters():
     from django.http import QueryDict
 
-    from registry.feeds import award_feed_query
+    from registry.filters import award_feed_query
 
     params = QueryDict("q=police&program=ero&page=3&country=MX&ordering=-year&year=2021&category=")
 
