@@ -15,7 +15,7 @@ def process_memos() -> dict:
     from django.core.cache import cache
 
     from awards_site import cache as shared_cache
-    from registry import awards, clients, filters, sql
+    from registry import award_json, clients, filters, sql
     from registry.api.throttling import AnonymousRateThrottle
     from registry.http_cache import local_copies
 
@@ -28,7 +28,7 @@ def process_memos() -> dict:
         "registry.http_cache.local_copies": local_copies.clear,
         "registry.sql._compiled": sql._compiled.clear,
         "registry.filters._countries": filters._countries.clear,
-        "registry.awards._compiled_classes": awards._compiled_classes.clear,
+        "registry.award_json._compiled_classes": award_json._compiled_classes.clear,
         "registry.filters.CountrySelect.rendered": filters.CountrySelect.rendered.clear,
         "registry.api.throttling.AnonymousRateThrottle.leases": AnonymousRateThrottle.forget_leases,
         "registry.api.throttling.AnonymousRateThrottle.local_counts": AnonymousRateThrottle.forget_leases,

@@ -13,7 +13,8 @@ from django.utils.http import parse_http_date
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from registry.awards import AwardSerializer, RowSerializer, award_rows
+from registry.award_json import AwardSerializer, RowSerializer
+from registry.awards import award_rows
 from registry.exports import AWARD_CSV_COLUMNS
 from registry.models import DataVersion, Edition, Nomination
 

@@ -11,13 +11,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..awards import (
-    AwardSerializer,
-    CountryCodeField,
-    ProgramRefSerializer,
-    awards_by_category,
-    awards_in_order,
-)
+from ..award_json import AwardSerializer, CountryCodeField, ProgramRefSerializer
+from ..awards import awards_by_category, awards_in_order
 from ..models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program, web_url
 
 

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 
-from ..awards import Award, AwardSerializer
+from ..award_json import AwardSerializer
+from ..awards import Award
 from ..filters import AwardFeedFilter
 from ..models import Announcement, web_url
 from .base import (
