@@ -91,9 +91,9 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from .nominations import Nomination
-
-        Nomination.objects.filter(nominee__affiliation=self).refresh_search_text()  # members are found by it
+        # Its members' nominations are found by its name (looked up by name: that module imports this one).
+        nominations = self._meta.apps.get_model("registry", "Nomination").objects
+        nominations.filter(nominee__affiliation=self).refresh_search_text()
 
 
 class ProgramQuerySet(models.QuerySet):
