@@ -59,3 +59,10 @@ if os.environ.get("LOG_FORMAT", "text").lower() == "json":
             "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
         },
     }
+    if accesslog not in (None, "-"):  # a file, reopened on USR1 like gunicorn's own
+        logconfig_dict["handlers"]["access_file"] = {
+            "class": "logging.FileHandler",
+            "filename": accesslog,
+            "formatter": "json",
+        }
+        logconfig_dict["loggers"]["gunicorn.access"]["handlers"] = ["access_file"]

@@ -125,8 +125,10 @@ def test_access_lines_on_stdout_are_batched_unless_flush_seconds_is_0(log_format
 
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
-def test_access_log_off_is_off_in_either_format(log_format):
+def test_access_log_off_is_off_and_a_file_is_a_file_in_either_format(log_format, tmp_path):
     assert access_handlers(LOG_FORMAT=log_format, GUNICORN_ACCESSLOG="off").startswith("False")
+    to_file = access_handlers(LOG_FORMAT=log_format, GUNICORN_ACCESSLOG=str(tmp_path / "access.log"))
+    assert to_file == "True FileHandler"
 
 
 @pytest.fixture
