@@ -87,3 +87,9 @@ soak: $(STAMP) .secret-key ## 60 s of public traffic against gunicorn: zero 5xx,
 .PHONY: bench
 bench: $(STAMP) ## Public pages and API at 100,000 awards vs a trivial Django view (PostgreSQL, wrk)
 	cd bench && ../$(BIN)/python bench.py
+
+# --- Serving (docs/performance.md, "Serving") ---------------------------------------------------
+# The trivial view under gunicorn.conf.py's access log and worker recycling variants (wrk, SQLite).
+.PHONY: bench-serving
+bench-serving: $(STAMP) ## What the access log and worker recycling cost the floor (wrk)
+	cd bench && ../$(BIN)/python serving.py

@@ -4,7 +4,8 @@ Sync workers, two per core plus one: the app is database-bound and short request
 The access log carries no client address, user agent or query string (personal data) but does
 carry the request id, so a line can be matched to the application's own log lines. Its path is
 the one the client sent, still percent-encoded, so no request can write a second line
-(awards_site/logs.py).
+(awards_site/logs.py). On stdout its lines go out in batches (GUNICORN_ACCESSLOG_FLUSH_SECONDS):
+a write per request wakes the log reader (journald) as often (docs/performance.md, "Serving").
 """
 
 import os
@@ -23,13 +24,17 @@ timeout = _int("GUNICORN_TIMEOUT", 30)  # a worker stuck this long is killed and
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)  # time to finish requests on restart
 keepalive = _int("GUNICORN_KEEPALIVE", 5)  # seconds; behind nginx or a load balancer
 # Recycle workers now and then so a slow leak cannot grow without bound (0 turns it off, as
-# the soak test does to measure growth honestly).
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# the soak test does to measure growth honestly). Rarely: a new worker imports Django and the
+# site again and warms up, which every few thousand requests cost a busy server much of its
+# capacity (docs/performance.md, "Serving").
+max_requests = _int("GUNICORN_MAX_REQUESTS", 100_000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 10_000)
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # heartbeat off slow disks
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# `-` stdout (in batches), a file path (line by line; reopened on USR1), or `off`.
+_accesslog = os.environ.get("GUNICORN_ACCESSLOG") or "-"
+accesslog = None if _accesslog == "off" else _accesslog
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s'
@@ -54,3 +59,10 @@ if os.environ.get("LOG_FORMAT", "text").lower() == "json":
             "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
         },
     }
+    if accesslog not in (None, "-"):  # a file, reopened on USR1 like gunicorn's own
+        logconfig_dict["handlers"]["access_file"] = {
+            "class": "logging.FileHandler",
+            "filename": accesslog,
+            "formatter": "json",
+        }
+        logconfig_dict["loggers"]["gunicorn.access"]["handlers"] = ["access_file"]

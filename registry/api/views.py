@@ -42,7 +42,7 @@ class PublicAnswers:
         return answer(
             request,
             lambda: super(PublicAnswers, self).dispatch(request, *args, **kwargs),
-            variant=request.META.get("HTTP_ACCEPT", ""),
+            variant=request.headers.get("accept", ""),
             client_max_age=settings.API_CACHE_MAX_AGE,
             vary=("Accept",),
             from_data=self.from_data,
