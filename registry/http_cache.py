@@ -36,12 +36,14 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.http import http_date
 
+from .models import AWARD_ORDER
 from .public_state import REPRESENTATION_VERSION, PublicState, public_state
 
 
@@ -247,24 +249,57 @@ class CachedCountPaginator(Paginator):
 
     Counting 100,000 public awards reads every one of them; the count can only change when the
     token does. Outside `answer()`, a plain count.
+
+    A list in the award order (`AWARD_ORDER`, newest year first) is counted by year instead, in
+    the same one query, and a deep page starts its scan at its own year: OFFSET then skips the
+    rows of one year, not every row before the page, so a crawler's random page costs about
+    what the first does (docs/performance.md, "Deep pages").
     """
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.request = request
+        self.by_year = tuple(self.object_list.query.order_by) == AWARD_ORDER
+
+    @cached_property
+    def counts(self) -> list[tuple[int | None, int]]:
+        """(year, rows) newest year first for a list in the award order; else [(None, rows)]."""
+        answering = _answering.get()
+        key = None
+        if answering is not None:
+            state, variant = answering
+            filters = sorted((k, v) for k, v in self.request.GET.lists() if k not in NOT_FILTERS)
+            key = f"{state.token}|{variant}|{self.request.path}|{filters!r}|{self.by_year}"
+            key = "count:" + hashlib.sha256(key.encode()).hexdigest()
+            counts = kept(key)
+            if counts is not None:
+                return counts
+        if self.by_year:
+            by_year = self.object_list.order_by().values_list("year").annotate(rows=Count("*"))
+            counts = sorted(by_year, reverse=True)
+        else:
+            counts = [(None, super().count)]
+        if key is not None and (seconds := max_age(state, COUNT_SECONDS)):
+            keep(key, counts, seconds)
+        return counts
 
     @cached_property
     def count(self):
-        answering = _answering.get()
-        if answering is None:
-            return super().count
-        state, variant = answering
-        filters = sorted((k, v) for k, v in self.request.GET.lists() if k not in NOT_FILTERS)
-        key = f"{state.token}|{variant}|{self.request.path}|{filters!r}"
-        key = "count:" + hashlib.sha256(key.encode()).hexdigest()
-        count = kept(key)
-        if count is None:
-            count = super().count
-            if seconds := max_age(state, COUNT_SECONDS):
-                keep(key, count, seconds)
-        return count
+        return sum(rows for _, rows in self.counts)
+
+    def page(self, number):
+        if not self.by_year:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        before = 0  # rows in the years newer than the page's first row
+        for year, in_year in self.counts:
+            if before + in_year > bottom:
+                rows = rows.filter(year__lte=year)
+                break
+            before += in_year
+        return self._get_page(rows[bottom - before : top - before], number, self)

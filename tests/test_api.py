@@ -471,6 +471,23 @@ class TestPaginationAndOrdering:
         assert by_cursor == by_pages
         assert pages == 3
 
+    @pytest.mark.parametrize("page_size", [1, 2, 4, 5])
+    def test_numbered_pages_across_years_are_slices_of_the_whole_list(self, client, page_size):
+        # A deep page starts its scan at its own year (CachedCountPaginator): pages that begin
+        # on, before and after a year boundary must still be exact slices of the one order.
+        for year, awards in ((2019, 3), (2020, 1), (2021, 4), (2022, 2)):
+            edition = EditionFactory(year=year)
+            for position in (2, 1):
+                category = CategoryFactory(program=edition.program, position=position)
+                AwardFactory.create_batch(awards, edition=edition, category=category)
+        whole = [a["id"] for a in client.get("/api/v1/awards/?page_size=100").json()["results"]]
+        pages = -(-len(whole) // page_size)
+        for page in range(1, pages + 1):
+            body = client.get(f"/api/v1/awards/?page_size={page_size}&page={page}").json()
+            assert [a["id"] for a in body["results"]] == whole[(page - 1) * page_size : page * page_size]
+            assert body["count"] == len(whole) == 20
+        assert client.get(f"/api/v1/awards/?page_size={page_size}&page={pages + 1}").status_code == 404
+
     def test_a_cursor_page_keeps_the_filters_and_links_the_next_one(self, client):
         wanted = EditionFactory(year=2020)
         AwardFactory.create_batch(3, edition=wanted)
