@@ -133,5 +133,11 @@ def filter_query(params) -> str:
     """The filters of `params` (a QueryDict) as a query string, without the empty ones a form
     sends and without the page number: for the links that keep the filters."""
     return urlencode(
-        [(name, value) for name, values in params.lists() if name not in NOT_FILTERS for value in values if value]
+        [
+            (name, value)
+            for name, values in params.lists()
+            if name not in NOT_FILTERS
+            for value in values
+            if value
+        ]
     )
