@@ -19,8 +19,6 @@ from .models import Category, Edition, Nomination, Program
 
 # The filters behind "More filters": the disclosure starts open when one of them is set.
 ADVANCED_FILTERS = ("program", "category", "year", "year_min", "year_max", "country", "kind", "ordering")
-# Query parameters that are not filters: left out of the links that keep the filters.
-NOT_FILTERS = ("page",)
 
 
 class AwardBrowserForm(forms.Form):
@@ -57,7 +55,7 @@ def offer_choices(form) -> None:
         lambda: Program.objects.public(sql.STAND_IN_NOW).values_list("slug", "name").order_by("name"),
         now=now,
     )
-    program = form.data.get("program")
+    program = form.data.get("program") if "program" not in form.errors else None  # not a slug: no narrowing
     if program:
         categories = (
             Category.objects.public(now)
@@ -107,8 +105,8 @@ def offer_choices(form) -> None:
     year_choices = [(str(year), str(year)) for (year,) in years]
     offer(form, "program", _("Any programme"), programs)
     offer(form, "category", _("Any category"), dict(categories).items())
-    names = country_names()
-    offer(form, "country", _("Any country"), [(c, n) for c, n in country_choices() if c in held], names.get)
+    countries = [(code, name) for code, name in country_choices() if code in held]
+    offer(form, "country", _("Any country"), countries, country_names().get)
     offer(form, "year", _("Any year"), year_choices)
     offer(form, "year_min", _("Any"), year_choices)
     offer(form, "year_max", _("Any"), year_choices)
@@ -124,7 +122,7 @@ def offer(form, name: str, empty_label, choices, label_of=None) -> None:
     form.fields[name].widget = FastSelect(choices=choices)
 
 
-def filters_set(form) -> bool:
+def more_filters_in_use(form) -> bool:
     """Whether any filter behind "More filters" has a value, so the disclosure starts open."""
     return any(form.data.get(name) for name in ADVANCED_FILTERS)
 
@@ -133,11 +131,5 @@ def filter_query(params) -> str:
     """The filters of `params` (a QueryDict) as a query string, without the empty ones a form
     sends and without the page number: for the links that keep the filters."""
     return urlencode(
-        [
-            (name, value)
-            for name, values in params.lists()
-            if name not in NOT_FILTERS
-            for value in values
-            if value
-        ]
+        [(name, value) for name, values in params.lists() if name != "page" for value in values if value]
     )

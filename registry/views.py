@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from . import structured_data
-from .award_browser import AwardBrowserFilter, filter_query, filters_set, offer_choices
+from .award_browser import AwardBrowserFilter, filter_query, more_filters_in_use, offer_choices
 from .awards import award_rows, awards_by_category, awards_in_order
 from .exports import stream_award_csv
 from .filters import award_feed_query
@@ -224,7 +224,7 @@ def award_list(request):
         "page_obj": page,
         "awards": award_rows(page.object_list, achievements=False),
         "query": query,
-        "more_filters_open": filters_set(award_filter.form),
+        "more_filters_open": more_filters_in_use(award_filter.form),
         "feed_query": award_feed_query(request.GET),
         "csv_url": reverse("registry:award-csv") + (f"?{query}" if query else ""),
         **AWARD_LIST_PAGE,
