@@ -7,6 +7,7 @@ import zoneinfo
 
 import icalendar
 from django.conf import settings
+from django.core.validators import slug_re
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -68,14 +69,16 @@ def ceremonies_ics(request):
     program = request.GET.get("program")
     if not program:
         return calendar_response(request, public_ceremonies(now), f"{settings.SITE_NAME}: ceremonies", now)
-    ceremonies = list(public_ceremonies(now).filter(edition__program__slug=program))
-    if ceremonies:
-        name = ceremonies[0].edition.program.name
-    else:  # a public programme with no public ceremony yet is an empty calendar, not an error
-        name = Program.objects.public(now).filter(slug=program).values_list("name", flat=True).first()
-        if name is None:
-            message = _("No public programme has this slug: /api/v1/programs/ lists them.")
-            return JsonResponse({"program": [message]}, status=400)
+    ceremonies, name = [], None
+    if slug_re.fullmatch(program):  # else it names no programme (and PostgreSQL refuses a NUL in it)
+        ceremonies = list(public_ceremonies(now).filter(edition__program__slug=program))
+        if ceremonies:
+            name = ceremonies[0].edition.program.name
+        else:  # a public programme with no public ceremony yet is an empty calendar, not an error
+            name = Program.objects.public(now).filter(slug=program).values_list("name", flat=True).first()
+    if name is None:
+        message = _("No public programme has this slug: /api/v1/programs/ lists them.")
+        return JsonResponse({"program": [message]}, status=400)
     return calendar_response(request, ceremonies, f"{settings.SITE_NAME}: {name} ceremonies", now)
 
 

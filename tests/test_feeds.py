@@ -601,7 +601,7 @@ def test_ceremonies_ics_of_a_public_programme_without_ceremonies_is_empty(client
     assert events_of(fetch(client, f"/ceremonies.ics?program={award.edition.program.slug}")) == {}
 
 
-@pytest.mark.parametrize("slug", ["never-existed", "not a slug", "unpublished"])
+@pytest.mark.parametrize("slug", ["never-existed", "not a slug", "nul\x00", "x" * 5000, "unpublished"])
 def test_ceremonies_ics_of_an_unknown_programme_is_a_400_naming_it(client, slug):
     CeremonyFactory(edition=EditionFactory(program__slug="unpublished", results_published_at=None))
 
