@@ -1,15 +1,20 @@
-"""`/ceremonies.ics`: an RFC 5545 iCalendar of public ceremonies, built with the icalendar library."""
+"""RFC 5545 iCalendars of public ceremonies, built with the icalendar library: `/ceremonies.ics`
+(every one, or one programme's with `?program=`) and `/ceremonies/<slug>.ics` (one ceremony, for
+"add to calendar")."""
 
 import datetime
 import zoneinfo
 
 import icalendar
 from django.conf import settings
-from django.http import HttpResponse
+from django.core.validators import slug_re
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .feeds import feed_endpoint
-from .models import Ceremony
+from .models import Ceremony, Program
 
 PRODID = "-//Awards Registry//Ceremonies//EN"
 
@@ -41,16 +46,44 @@ def ceremony_event(request, ceremony: Ceremony, now: datetime.datetime) -> icale
     return event
 
 
-@feed_endpoint()
-def ceremonies_ics(request):
-    now = timezone.now()
+def calendar_response(request, ceremonies, name: str, now: datetime.datetime) -> HttpResponse:
+    """`ceremonies` as one iCalendar named `name`, one event each."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", f"{settings.SITE_NAME}: ceremonies")
-    ceremonies = Ceremony.objects.public(now).select_related("edition__program").order_by("date", "id")
+    calendar.add("x-wr-calname", name)
     for ceremony in ceremonies:
         calendar.add_component(ceremony_event(request, ceremony, now))
     calendar.add_missing_timezones()
     return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+def public_ceremonies(now: datetime.datetime):
+    return Ceremony.objects.public(now).select_related("edition__program").order_by("date", "id")
+
+
+@feed_endpoint()
+def ceremonies_ics(request):
+    now = timezone.now()
+    program = request.GET.get("program")
+    if not program:
+        return calendar_response(request, public_ceremonies(now), f"{settings.SITE_NAME}: ceremonies", now)
+    ceremonies, name = [], None
+    if slug_re.fullmatch(program):  # else it names no programme (and PostgreSQL refuses a NUL in it)
+        ceremonies = list(public_ceremonies(now).filter(edition__program__slug=program))
+        if ceremonies:
+            name = ceremonies[0].edition.program.name
+        else:  # a public programme with no public ceremony yet is an empty calendar, not an error
+            name = Program.objects.public(now).filter(slug=program).values_list("name", flat=True).first()
+    if name is None:
+        message = _("No public programme has this slug: /api/v1/programs/ lists them.")
+        return JsonResponse({"program": [message]}, status=400)
+    return calendar_response(request, ceremonies, f"{settings.SITE_NAME}: {name} ceremonies", now)
+
+
+@feed_endpoint()
+def ceremony_ics(request, slug):
+    now = timezone.now()
+    ceremony = get_object_or_404(public_ceremonies(now), slug=slug)
+    return calendar_response(request, [ceremony], ceremony.name, now)

@@ -112,29 +112,6 @@ def country_names() -> dict[str, str]:
     return _countries_in(get_language())[1]
 
 
-class CountrySelect(FastSelect):
-    """The country drop-down, rendered once per (language, selection, attributes) and then reused.
-
-    Its ~250 options through the widget templates were a third of an uncached `/awards/`. The
-    choices are the fixed country list, so they need not be part of the key.
-    """
-
-    rendered = {}
-    MAX_RENDERED = 600  # ~250 countries and none, per language; cleared when full
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        if "aria-invalid" in final_attrs:  # an invalid value: rare, and not worth a slot
-            return super().render(name, value, attrs, renderer)
-        key = (get_language(), name, tuple(self.format_value(value)), tuple(final_attrs.items()), renderer)
-        html = self.rendered.get(key)
-        if html is None:
-            if len(self.rendered) >= self.MAX_RENDERED:
-                self.rendered.clear()
-            html = self.rendered[key] = super().render(name, value, attrs, renderer)
-        return html
-
-
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering that always ends on the primary key, so pages never repeat or skip rows."""
 
@@ -162,7 +139,7 @@ class AwardFilter(django_filters.FilterSet):
         choices=country_choices,
         label="Country",
         empty_label="Any country",
-        widget=CountrySelect,
+        widget=FastSelect,
     )
     kind = django_filters.ChoiceFilter(
         field_name="nominee__kind",

@@ -63,4 +63,5 @@ urlpatterns += [
     path("feeds/news.rss", feeds.news_rss, name="news-feed-rss"),
     path("feeds/news.atom", feeds.news_atom, name="news-feed-atom"),
     path("ceremonies.ics", calendar.ceremonies_ics, name="ceremonies-ics"),
+    path("ceremonies/<slug:slug>.ics", calendar.ceremony_ics, name="ceremony-ics"),
 ]

@@ -2,17 +2,17 @@
 anything that is not public raises the same plain 404 as a page that does not exist."""
 
 from django.core.paginator import InvalidPage
-from django.db import DatabaseError, connection, router
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from . import sql, structured_data
+from . import structured_data
+from .award_browser import AwardBrowserFilter, filter_query, more_filters_in_use, offer_choices
 from .awards import award_rows, awards_by_category, awards_in_order
 from .exports import stream_award_csv
-from .filters import AwardFilter, FastSelect, award_feed_query
+from .filters import award_feed_query
 from .http_cache import CachedCountPaginator, public_answer
 from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
@@ -197,42 +197,12 @@ def announcements_of(award_ids) -> dict[int, list[Announcement]]:
     return news
 
 
-def offer_choices(form):
-    """Drop-downs of the public programmes and categories in the HTML form. Only the widget
-    changes: the filter still takes any slug (the API's contract), and an unknown one matches nothing.
-
-    Both queries are compiled once (`registry.sql`): compiling them cost more than running them.
-    """
-    alias, now = router.db_for_read(Program), timezone.now()
-    programs = sql.fetch(
-        alias,
-        "program-choices",
-        lambda: Program.objects.public(sql.STAND_IN_NOW).values_list("slug", "name").order_by("name"),
-        now=now,
-    )
-    # DISTINCT: categories share slugs and names across programmes (840 rows → a dozen at scale).
-    categories = sql.fetch(
-        alias,
-        "category-choices",
-        lambda: (
-            Category.objects.public(sql.STAND_IN_NOW)
-            .values_list("slug", "name")
-            .order_by("name", "slug")
-            .distinct()
-        ),
-        now=now,
-    )
-    form.fields["program"].widget = FastSelect(choices=[("", "Any programme"), *programs])
-    form.fields["category"].widget = FastSelect(choices=[("", "Any category"), *dict(categories).items()])
-
-
-ADVANCED_FILTERS = {"program", "year", "year_min", "year_max", "category", "country", "kind", "ordering"}
-
-
 @require_safe
 @public_answer
 def award_list(request):
-    award_filter = AwardFilter(request.GET or None, queryset=Nomination.objects.public().in_award_order())
+    award_filter = AwardBrowserFilter(
+        request.GET or None, queryset=Nomination.objects.public().in_award_order()
+    )
     offer_choices(award_filter.form)
     if award_filter.is_bound and not award_filter.is_valid():
         for name in award_filter.form.errors:
@@ -248,16 +218,15 @@ def award_list(request):
         }
         return render(request, "registry/award_list.html", context, status=400)
     page = paginate(request, award_filter.qs.values_list("pk", flat=True), AWARDS_PER_PAGE)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = filter_query(request.GET)
     context = {
         "filter": award_filter,
         "page_obj": page,
         "awards": award_rows(page.object_list, achievements=False),
-        "query": query.urlencode(),
-        "more_filters_open": any(request.GET.get(name) for name in ADVANCED_FILTERS),
+        "query": query,
+        "more_filters_open": more_filters_in_use(award_filter.form),
         "feed_query": award_feed_query(request.GET),
-        "csv_url": reverse("registry:award-csv") + (f"?{query.urlencode()}" if query else ""),
+        "csv_url": reverse("registry:award-csv") + (f"?{query}" if query else ""),
         **AWARD_LIST_PAGE,
     }
     return render(request, "registry/award_list.html", context)
@@ -272,7 +241,9 @@ AWARD_LIST_PAGE = {
 
 @require_safe
 def award_csv(request):
-    award_filter = AwardFilter(request.GET or None, queryset=Nomination.objects.public().in_award_order())
+    award_filter = AwardBrowserFilter(
+        request.GET or None, queryset=Nomination.objects.public().in_award_order()
+    )
     if award_filter.is_bound and not award_filter.is_valid():
         return JsonResponse({"errors": award_filter.errors.get_json_data()}, status=400)
     origin = request.build_absolute_uri("/").removesuffix("/")

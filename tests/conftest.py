@@ -29,7 +29,6 @@ def process_memos() -> dict:
         "registry.sql._compiled": sql._compiled.clear,
         "registry.filters._countries": filters._countries.clear,
         "registry.award_json._compiled_classes": award_json._compiled_classes.clear,
-        "registry.filters.CountrySelect.rendered": filters.CountrySelect.rendered.clear,
         "registry.api.throttling.AnonymousRateThrottle.leases": AnonymousRateThrottle.forget_leases,
         "registry.api.throttling.AnonymousRateThrottle.local_counts": AnonymousRateThrottle.forget_leases,
         "awards_site.cache._outages": servers_answer_again,

@@ -256,7 +256,7 @@ def test_visitor_filters_by_country_and_year_pages_through_results_and_downloads
 
     page.get_by_text("More filters").click()
     page.get_by_label("Country").select_option(label="Mexico")
-    page.get_by_label("Year", exact=True).fill("2021")
+    page.get_by_label("Year", exact=True).select_option("2021")
     page.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"country=MX"))
     expect(page.locator("#results-title")).to_have_text("1 award")
@@ -269,6 +269,28 @@ def test_visitor_filters_by_country_and_year_pages_through_results_and_downloads
     assert [(row["recipient"], row["year"], row["country"]) for row in rows] == [
         (SEED_RECIPIENT, "2021", "MX")
     ]
+
+
+def test_filters_in_use_show_open_and_apply_sends_only_the_filters_given(browsing, demo_site):
+    page = browsing.new_page()
+    page.goto("/awards/")
+    more_filters = page.locator("details.more-filters")
+    expect(more_filters).not_to_have_attribute("open", "")
+    page.get_by_text("More filters").click()
+    page.get_by_label("Programme").select_option(label="ERO Annual Awards")
+    page.get_by_label("Country").select_option(label="Mexico")
+    page.get_by_role("button", name="Apply").click()
+
+    expect(page).to_have_url(re.compile(r"/awards/\?program=ero-annual-awards&country=MX$"))
+    expect(page.locator("#results-title")).to_have_text("1 award")
+    expect(more_filters).to_have_attribute("open", "")  # the filters in use are in sight
+    expect(page.get_by_label("Country")).to_have_value("MX")
+    categories = page.get_by_label("Category").locator("option").all_inner_texts()
+    assert categories == ["Any category", SEED_AWARD]  # only the chosen programme's
+    browsing.step(page, "filtered: the filters shown open")
+
+    page.go_back()  # the form as it was, every field still usable
+    expect(page.get_by_label("Country")).to_be_enabled()
 
 
 def tab_to(page, target) -> None:
@@ -299,6 +321,7 @@ def test_visitor_searches_filters_and_opens_an_award_with_the_keyboard_alone(bro
     page.keyboard.type("Mexico")
     tab_to(page, page.get_by_label("Year", exact=True))
     page.keyboard.type("2021")
+    tab_to(page, page.get_by_role("button", name="Apply"))
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"q=Interpol.*country=MX"))
     expect(page.locator("#results-title")).to_have_text("1 award matching “Interpol”")

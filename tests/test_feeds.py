@@ -27,6 +27,7 @@ from .factories import (
     NominationFactory,
     NomineeFactory,
     PresentationFactory,
+    ProgramFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -518,6 +519,101 @@ def test_ceremony_uid_is_stable_when_the_ceremony_is_renamed(client):
     assert str(after["SUMMARY"]) == "Renamed"
 
 
+def events_of(response) -> dict[str, icalendar.Event]:
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return {
+        str(event["UID"]): event for event in icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    }
+
+
+def uid(ceremony) -> str:
+    return f"ceremony-{ceremony.pk}@awards-registry"
+
+
+def test_a_ceremony_page_links_to_a_calendar_of_that_one_ceremony(client):
+    ceremony = CeremonyFactory(name="Gala night", start_time=datetime.time(19, 0), timezone="Europe/Madrid")
+    CeremonyFactory()
+
+    page = fetch(client, ceremony.get_absolute_url()).content.decode()
+    response = fetch(client, f"/ceremonies/{ceremony.slug}.ics")
+
+    assert f'href="/ceremonies/{ceremony.slug}.ics" type="text/calendar">Add to calendar</a>' in page
+    events = events_of(response)
+    assert list(events) == [uid(ceremony)]
+    # The very event the calendar of every ceremony holds, with its time zone.
+    assert (
+        events[uid(ceremony)].to_ical()
+        == events_of(fetch(client, "/ceremonies.ics"))[uid(ceremony)].to_ical()
+    )
+    assert [str(tz["TZID"]) for tz in icalendar.Calendar.from_ical(response.content).walk("VTIMEZONE")] == [
+        "Europe/Madrid"
+    ]
+    assert response["ETag"] and response["Cache-Control"] == "public, no-cache"
+    assert (
+        fetch(client, f"/ceremonies/{ceremony.slug}.ics", HTTP_IF_NONE_MATCH=response["ETag"]).status_code
+        == 304
+    )
+
+
+def test_a_ceremony_that_is_not_public_has_no_calendar(client):
+    hidden = CeremonyFactory(edition=EditionFactory(results_published_at=None))
+    scheduled = CeremonyFactory(
+        edition=EditionFactory(results_published_at=None),
+        announced_at=timezone.now() + datetime.timedelta(days=1),
+    )
+
+    for slug in (hidden.slug, scheduled.slug, "never-existed"):
+        assert fetch(client, f"/ceremonies/{slug}.ics").status_code == 404, slug
+    assert fetch(client, f"/ceremonies/{hidden.slug}.ics").content.decode().replace(hidden.slug, "") == (
+        fetch(client, "/ceremonies/never-existed.ics").content.decode().replace("never-existed", "")
+    )
+
+
+def test_ceremonies_ics_takes_a_programme(client):
+    wanted = CeremonyFactory()
+    also_wanted = CeremonyFactory(edition=EditionFactory(program=wanted.edition.program, year=2023))
+    CeremonyFactory(edition=EditionFactory(program=wanted.edition.program, results_published_at=None))
+    CeremonyFactory()  # another programme's
+    program = wanted.edition.program
+
+    response = fetch(client, f"/ceremonies.ics?program={program.slug}")
+
+    assert set(events_of(response)) == {uid(wanted), uid(also_wanted)}
+    assert program.name in str(icalendar.Calendar.from_ical(response.content)["X-WR-CALNAME"])
+    assert fetch(client, "/ceremonies.ics")["ETag"] != response["ETag"]
+
+
+def test_ceremonies_ics_of_a_programme_announced_ahead_of_its_results_holds_its_ceremony(client):
+    ceremony = CeremonyFactory(
+        edition=EditionFactory(results_published_at=None),
+        announced_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+
+    response = fetch(client, f"/ceremonies.ics?program={ceremony.edition.program.slug}")
+
+    assert list(events_of(response)) == [uid(ceremony)]
+
+
+def test_ceremonies_ics_of_a_public_programme_without_ceremonies_is_empty(client):
+    award = AwardFactory()
+
+    assert events_of(fetch(client, f"/ceremonies.ics?program={award.edition.program.slug}")) == {}
+
+
+@pytest.mark.parametrize("slug", ["never-existed", "not a slug", "nul\x00", "x" * 5000, "unpublished"])
+def test_ceremonies_ics_of_an_unknown_programme_is_a_400_naming_it(client, slug):
+    CeremonyFactory(edition=EditionFactory(program__slug="unpublished", results_published_at=None))
+
+    response = fetch(client, "/ceremonies.ics", data={"program": slug})
+
+    assert response.status_code == 400
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response.json() == {
+        "program": ["No public programme has this slug: /api/v1/programs/ lists them."]
+    }
+
+
 # --- HTTP: CORS, conditional GET, methods, query counts ------------------------------------------
 
 
@@ -646,6 +742,8 @@ QUERY_BOUNDS = {
     "/feeds/news.atom": 2,
     # the fingerprint of the ceremonies, the ceremonies with their editions
     "/ceremonies.ics": 2,
+    "/ceremonies.ics?program=the-programme": 2,
+    "/ceremonies/the-ceremony.ics": 2,
     # the public state (validators), the programmes with public awards
     "/feeds/": 2,
 }
@@ -653,9 +751,12 @@ QUERY_BOUNDS = {
 
 @pytest.mark.parametrize("rows", [1, 55])
 def test_feeds_run_a_constant_number_of_queries(client, django_assert_max_num_queries, rows):
-    for _ in range(rows):
+    program = ProgramFactory(slug="the-programme")
+    CeremonyFactory(slug="the-ceremony", edition=EditionFactory(program=program, year=1900))
+    for i in range(rows):
         full_award()  # with its own programme, edition, ceremony and achievement
         AnnouncementFactory()
+        CeremonyFactory(edition=EditionFactory(program=program, year=1901 + i))
 
     for url, max_queries in QUERY_BOUNDS.items():
         with django_assert_max_num_queries(max_queries, info=url):

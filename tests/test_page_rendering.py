@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from django_countries.fields import Country
 
+from registry.award_browser import offer_choices
 from registry.awards import awards_by_category
 from registry.filters import AwardFilter, FastNumberInput, FastSelect, FastTextInput, country_names
 from registry.models import Nomination
-from registry.views import EDITION_AWARDS_PER_CATEGORY, offer_choices
+from registry.views import EDITION_AWARDS_PER_CATEGORY
 
 from .factories import AwardFactory, CategoryFactory, EditionFactory, NomineeFactory, OrganizationFactory
 

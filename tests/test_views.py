@@ -2,17 +2,18 @@
 
 import csv
 import datetime
+import html
 import io
+import re
 
 import pytest
-from django import forms
 from django.core.management import call_command
 from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
+from django_countries import countries
 
-from registry.filters import AwardFilter
-from registry.models import Nomination
+from registry.models import Nomination, Program
 
 from .factories import (
     AchievementFactory,
@@ -29,6 +30,8 @@ from .factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+COUNTRIES = [(code, str(name)) for code, name in countries]
 
 INTERNAL_TEXTS = ["Internal reasoning that must never be public.", "Internal Nominator"]
 
@@ -80,6 +83,20 @@ def seed():
     )
     news.related_awards.add(award)
     return award
+
+
+def options(response, name) -> list[tuple[str, str]]:
+    """The (value, label) options of the page's drop-down `name`."""
+    select = re.search(rf'<select name="{name}".*?</select>', response.content.decode(), re.S).group()
+    return [
+        (value, html.unescape(label))
+        for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)<', select)
+    ]
+
+
+def selected(response, name) -> str:
+    select = re.search(rf'<select name="{name}".*?</select>', response.content.decode(), re.S).group()
+    return html.unescape(re.search(r'<option value="([^"]*)" selected>', select).group(1))
 
 
 def get(client, url, **params):
@@ -215,14 +232,6 @@ class TestAwardBrowser:
         assert 'aria-invalid="true"' in page and 'aria-describedby="id_country-error"' in page
         assert "Jorge Dominguez" not in page
 
-    @pytest.mark.parametrize("data", [None, {"country": "MX"}, {"country": "FR", "q": "x"}])
-    def test_country_drop_down_is_a_plain_select_byte_for_byte_when_reused(self, data):
-        form = AwardFilter(data, queryset=Nomination.objects.none()).form
-        stored = [str(form["country"]) for _ in range(2)]  # the second comes from the store
-        form.fields["country"].widget = forms.Select(choices=form.fields["country"].choices)
-        assert stored == [str(form["country"])] * 2
-        assert data is None or '<option value="{}" selected>'.format(data["country"]) in stored[1]
-
     def test_programme_and_category_are_offered_as_choices_of_public_ones(self, client, seed):
         hidden = AwardFactory(edition__results_published_at=None, category__name="Hidden Category")
         page = client.get("/awards/").content.decode()
@@ -230,6 +239,88 @@ class TestAwardBrowser:
         assert "Exemplary Law Enforcement Partnership Award</option>" in page
         assert hidden.edition.program.name not in page
         assert "Hidden Category" not in page
+
+    def test_a_chosen_programme_offers_only_its_categories(self, client, seed):
+        other = AwardFactory(category__name="Other Programme Category")
+        chosen = options(client.get("/awards/", {"program": seed.edition.program.slug}), "category")
+        assert chosen == [("", "Any category"), (seed.category.slug, seed.category.name)]
+        every = options(client.get("/awards/"), "category")
+        assert (other.category.slug, "Other Programme Category") in every and len(every) == 3
+
+    def test_countries_years_and_categories_offered_are_only_those_of_public_awards(self, client, seed):
+        AwardFactory(edition__year=2019, nominee__country="FR")
+        AwardFactory(  # unpublished: its programme, category, year and country are not public
+            edition__results_published_at=None,
+            edition__year=2030,
+            category__name="Hidden Category",
+            nominee__country="JP",
+        )
+        AwardFactory(
+            edition__results_published_at=timezone.now() + datetime.timedelta(days=1),
+            edition__year=2031,
+            nominee__country="DE",
+        )
+        NominationFactory(  # not awarded, in the published edition
+            edition=seed.edition, category=seed.category, status="not_selected", nominee__country="IT"
+        )
+        page = client.get("/awards/")
+        assert options(page, "country") == [("", "Any country"), ("FR", "France"), ("MX", "Mexico")]
+        for name, empty in (("year", "Any year"), ("year_min", "Any"), ("year_max", "Any")):
+            assert options(page, name) == [("", empty), ("2021", "2021"), ("2019", "2019")], name
+        assert "Hidden Category" not in page.content.decode()
+
+    def test_a_valid_filter_value_that_is_not_offered_stays_shown_as_chosen(self, client, seed):
+        response = client.get("/awards/", {"country": "JP", "year": "1999", "category": "gone"})
+        assert response.status_code == 200 and response.context["page_obj"].paginator.count == 0
+        assert ("JP", "Japan") in options(response, "country")
+        assert selected(response, "country") == "JP"
+        assert selected(response, "year") == "1999"
+        assert selected(response, "category") == "gone"
+
+    def test_a_reversed_year_range_is_a_clear_error(self, client, seed):
+        response = client.get("/awards/", {"year_min": "2022", "year_max": "2020"})
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "The “from” year is after the “to” year." in page
+        assert '<select name="year_min" aria-invalid="true" aria-describedby="id_year_min-error"' in page
+        assert "Jorge Dominguez" not in page
+        assert client.get("/awards.csv", {"year_min": "2022", "year_max": "2020"}).status_code == 400
+        assert client.get("/awards/", {"year_min": "2021", "year_max": "2021"}).status_code == 200
+
+    @pytest.mark.parametrize(
+        ("query", "is_open"),
+        [
+            ("", False),
+            ("?q=interpol", False),
+            ("?q=&country=", False),
+            ("?country=MX", True),
+            ("?year_max=2021", True),
+        ],
+    )
+    def test_more_filters_start_open_when_one_of_them_is_set(self, client, seed, query, is_open):
+        page = client.get(f"/awards/{query}").content.decode()
+        assert ('<details class="more-filters" open>' in page) is is_open
+        assert ('<details class="more-filters">' in page) is not is_open
+
+    def test_links_that_keep_the_filters_leave_out_the_empty_ones(self, client, seed):
+        AwardFactory.create_batch(30, nominee__country="MX")
+        page = client.get("/awards/?q=&program=&country=MX&year_min=&ordering=recipient").content.decode()
+        assert 'href="?country=MX&amp;ordering=recipient&amp;page=2"' in page
+        assert 'href="/awards.csv?country=MX&amp;ordering=recipient"' in page
+
+    def test_the_choices_cost_no_query_per_row(self, client, django_assert_max_num_queries):
+        codes = [code for code, name in COUNTRIES][:40]
+        for i, code in enumerate(codes):
+            AwardFactory(edition__year=1960 + i, nominee__country=code)
+        for url in (
+            "/awards/",
+            f"/awards/?program={Program.objects.first().slug}&year_min=1960&year_max=2000",
+        ):
+            with django_assert_max_num_queries(QUERY_BOUNDS["/awards/"], info=url):
+                response = client.get(url)
+            assert response.status_code == 200, url
+        assert [code for code, name in options(response, "country")[1:]] == codes  # in name order
+        assert len(options(response, "year")) == 41
 
     def test_pages_never_repeat_or_skip_a_row(self, client):
         program = ProgramFactory()
@@ -360,8 +451,10 @@ QUERY_BOUNDS = {
     "/programs/big/2000/": 5,  # public state (ETag), edition, awards (bounded per category), ceremonies, news
     "/programs/big/categories/cat/": 4,  # public state (ETag), programme, category, awards
     "/programs/big/2000/cat/": 4,  # public state (ETag), awards with joins, achievements, announcements
-    "/awards/": 6,  # public state (ETag), programme and category choices, count, page of ids, rows
-    "/awards/?q=nominee&country=FR&ordering=-year": 6,  # the same
+    # public state (ETag); programme, category, country and year choices; count, page of ids, rows
+    "/awards/": 8,
+    "/awards/?q=nominee&country=FR&ordering=-year": 8,  # the same
+    "/awards/?program=big&category=cat&year_min=2000&year_max=2030": 8,  # categories of the programme
     "/awards.csv": 2,  # awards, achievements (per chunk of 2,000)
     "/recipients/star/": 4,  # public state (ETag), recipient, awards, achievements
     "/ceremonies/": 4,  # public state (ETag); upcoming, past: a count and a page (paged: 1,750 at scale)
