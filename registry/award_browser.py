@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import sql
 from .filters import AwardFilter, FastSelect, country_choices, country_names
+from .http_cache import kept_for_answer
 from .models import Category, Edition, Nomination, Program
 
 # The filters behind "More filters": the disclosure starts open when one of them is set.
@@ -44,6 +45,24 @@ def offer_choices(form) -> None:
     and the years. Only the widgets change: the filters still take any slug, country code or year
     (the API's contract); a value that is valid but not offered stays offered and selected, so the
     form never hides a filter it applies.
+    """
+    program = form.data.get("program") if "program" not in form.errors else None  # not a slug: no narrowing
+    programs, categories, country_codes, years = kept_for_answer(
+        f"award-choices|{program or ''}", lambda: public_choices(program)
+    )
+    year_choices = [(str(year), str(year)) for year in years]
+    offer(form, "program", _("Any programme"), programs)
+    offer(form, "category", _("Any category"), dict(categories).items())
+    countries = [(code, name) for code, name in country_choices() if code in country_codes]
+    offer(form, "country", _("Any country"), countries, country_names().get)
+    offer(form, "year", _("Any year"), year_choices)
+    offer(form, "year_min", _("Any"), year_choices)
+    offer(form, "year_max", _("Any"), year_choices)
+
+
+def public_choices(program: str | None):
+    """(programmes, categories, country codes, years) of the public awards, as plain lists: the
+    country list reads every public award, so `offer_choices()` keeps them under the token.
 
     The unnarrowed queries are compiled once (`registry.sql`): compiling them cost more than
     running them.
@@ -55,7 +74,6 @@ def offer_choices(form) -> None:
         lambda: Program.objects.public(sql.STAND_IN_NOW).values_list("slug", "name").order_by("name"),
         now=now,
     )
-    program = form.data.get("program") if "program" not in form.errors else None  # not a slug: no narrowing
     if program:
         categories = (
             Category.objects.public(now)
@@ -101,15 +119,12 @@ def offer_choices(form) -> None:
         ),
         now=now,
     )
-    held = {code for (code,) in country_codes}
-    year_choices = [(str(year), str(year)) for (year,) in years]
-    offer(form, "program", _("Any programme"), programs)
-    offer(form, "category", _("Any category"), dict(categories).items())
-    countries = [(code, name) for code, name in country_choices() if code in held]
-    offer(form, "country", _("Any country"), countries, country_names().get)
-    offer(form, "year", _("Any year"), year_choices)
-    offer(form, "year_min", _("Any"), year_choices)
-    offer(form, "year_max", _("Any"), year_choices)
+    return (
+        [tuple(row) for row in programs],
+        [tuple(row) for row in categories],
+        {code for (code,) in country_codes},
+        [year for (year,) in years],
+    )
 
 
 def offer(form, name: str, empty_label, choices, label_of=None) -> None:

@@ -20,7 +20,7 @@ Stored answers live in Django's cache (Redis when `REDIS_URL` is set, shared by 
 server) and, in front of it, in this process (`LocalCopies`, at most `LOCAL_CACHE_ENTRIES`): a
 repeat then costs no round trip. A copy taken from the shared cache keeps the expiry it had
 there. Requests that carry a session cookie (staff) are answered afresh and never stored. The
-paginators' counts are kept the same way, under the token (`CachedCountPaginator`).
+paginators' counts and the pages' drop-downs are kept the same way, under the token (`kept_for_answer`).
 """
 
 import datetime
@@ -235,20 +235,39 @@ def public_answer(view=None, *, daily=False):
     return wrapper
 
 
-# --- Counts ---------------------------------------------------------------------------------------
+# --- Values kept under the token -----------------------------------------------------------------
 
-# Seconds a count is kept (it is keyed by the token, so this only bounds memory use).
-COUNT_SECONDS = 600
+# Seconds a kept value lives (it is keyed by the token, so this only bounds memory use).
+KEPT_SECONDS = 600
 # Query parameters that choose a page of a list, not which rows it has.
 NOT_FILTERS = frozenset({"page", "page_size", "cursor", "ordering", "format"})
 
 
+def kept_for_answer(name: str, compute: Callable):
+    """`compute()`, a value read from the public data (a list's count, a page's drop-downs),
+    kept under the token of the answer being made and `name`, which says what it is of.
+
+    Such a value can only change when the token does; reading it anew for every page of a list
+    (or every render of a page whose stored answer is gone) would read the public awards each
+    time. Outside `answer()`, computed each time.
+    """
+    answering = _answering.get()
+    if answering is None:
+        return compute()
+    state, variant = answering
+    key = "kept:" + hashlib.sha256(f"{state.token}|{variant}|{name}".encode()).hexdigest()
+    value = kept(key)
+    if value is None:
+        value = compute()
+        if seconds := max_age(state, KEPT_SECONDS):
+            keep(key, value, seconds)
+    return value
+
+
 class CachedCountPaginator(Paginator):
     """A Paginator whose count is kept under the token of the answer being made and the list's
-    URL without its page parameters.
-
-    Counting 100,000 public awards reads every one of them; the count can only change when the
-    token does. Outside `answer()`, a plain count.
+    URL without its page parameters (`kept_for_answer()`): counting 100,000 public awards reads
+    every one of them.
 
     A list in the award order (`AWARD_ORDER`, newest year first) is counted by year instead, in
     the same one query, and a deep page starts its scan at its own year: OFFSET then skips the
@@ -264,24 +283,14 @@ class CachedCountPaginator(Paginator):
     @cached_property
     def counts(self) -> list[tuple[int | None, int]]:
         """(year, rows) newest year first for a list in the award order; else [(None, rows)]."""
-        answering = _answering.get()
-        key = None
-        if answering is not None:
-            state, variant = answering
-            filters = sorted((k, v) for k, v in self.request.GET.lists() if k not in NOT_FILTERS)
-            key = f"{state.token}|{variant}|{self.request.path}|{filters!r}|{self.by_year}"
-            key = "count:" + hashlib.sha256(key.encode()).hexdigest()
-            counts = kept(key)
-            if counts is not None:
-                return counts
+        filters = sorted((k, v) for k, v in self.request.GET.lists() if k not in NOT_FILTERS)
+        return kept_for_answer(f"count|{self.request.path}|{filters!r}|{self.by_year}", self._counts)
+
+    def _counts(self):
         if self.by_year:
             by_year = self.object_list.order_by().values_list("year").annotate(rows=Count("*"))
-            counts = sorted(by_year, reverse=True)
-        else:
-            counts = [(None, super().count)]
-        if key is not None and (seconds := max_age(state, COUNT_SECONDS)):
-            keep(key, counts, seconds)
-        return counts
+            return sorted(by_year, reverse=True)
+        return [(None, super().count)]
 
     @cached_property
     def count(self):

@@ -322,6 +322,21 @@ class TestAwardBrowser:
         assert [code for code, name in options(response, "country")[1:]] == codes  # in name order
         assert len(options(response, "year")) == 41
 
+    def test_the_choices_are_read_once_per_public_state(self, client, seed):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def country_lists_read(url):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            return sum('DISTINCT "registry_nominee"."country"' in q["sql"] for q in queries)
+
+        assert country_lists_read("/awards/?kind=person") == 1
+        assert country_lists_read("/awards/?kind=organization") == 0  # another URL, the same state
+        AwardFactory(nominee__country="FR")  # the token moves: the lists are read again
+        assert country_lists_read("/awards/?kind=team") == 1
+        assert ("FR", "France") in options(client.get("/awards/?kind=person"), "country")
+
     def test_pages_never_repeat_or_skip_a_row(self, client):
         program = ProgramFactory()
         edition = EditionFactory(program=program, year=2020)
