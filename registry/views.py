@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from . import sql, structured_data
 from .awards import award_rows, awards_by_category, awards_in_order
 from .exports import stream_award_csv
-from .filters import AwardFilter, FastSelect, award_feed_query
+from .filters import UNKNOWN_PROGRAM, AwardFilter, FastSelect, award_feed_query
 from .http_cache import CachedCountPaginator, public_answer
 from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
@@ -199,7 +199,8 @@ def announcements_of(award_ids) -> dict[int, list[Announcement]]:
 
 def offer_choices(form):
     """Drop-downs of the public programmes and categories in the HTML form. Only the widget
-    changes: the filter still takes any slug (the API's contract), and an unknown one matches nothing.
+    changes: the filter still takes any slug (the API's contract); an unknown programme is an
+    error, an unknown category matches nothing.
 
     Both queries are compiled once (`registry.sql`): compiling them cost more than running them.
     """
@@ -239,14 +240,17 @@ def award_list(request):
             if name in award_filter.form.fields:
                 attrs = award_filter.form.fields[name].widget.attrs
                 attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+        # An unknown programme (or one not public) is a page that does not exist, with the reason.
+        unknown_program = award_filter.form.has_error("program", UNKNOWN_PROGRAM)
         context = {
             "filter": award_filter,
             "page_obj": None,
             "awards": [],
             "more_filters_open": True,
+            "unknown_program": award_filter.form.errors["program"][0] if unknown_program else None,
             **AWARD_LIST_PAGE,
         }
-        return render(request, "registry/award_list.html", context, status=400)
+        return render(request, "registry/award_list.html", context, status=404 if unknown_program else 400)
     page = paginate(request, award_filter.qs.values_list("pk", flat=True), AWARDS_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
