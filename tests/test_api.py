@@ -434,7 +434,10 @@ class TestStrictParameters:
         response = client.get("/api/v1/awards/?recipient=zzz")
 
         assert response.status_code == 400
-        accepted = "category, country, cursor, format, kind, ordering, page, page_size, program, q, year, year_max, year_min"
+        accepted = (
+            "category, country, cursor, format, kind, ordering, page, page_size, program, q, year, "
+            "year_max, year_min"
+        )
         assert response.json() == {
             "recipient": [f"Unknown parameter; this address accepts {accepted}, and utm_* or _."]
         }
@@ -453,7 +456,8 @@ class TestStrictParameters:
         response = client.get(f"/api/v1/awards/{award.id}/?year={award.edition.year}&page=1")
         assert response.status_code == 400
         assert response.json() == {
-            name: ["Unknown parameter; this address accepts format, and utm_* or _."] for name in ("page", "year")
+            name: ["Unknown parameter; this address accepts format, and utm_* or _."]
+            for name in ("page", "year")
         }
 
     @pytest.mark.parametrize("resource", RESOURCES)
@@ -497,7 +501,9 @@ class TestUnknownProgramme:
         [None, timezone.now() + datetime.timedelta(days=1)],
         ids=["draft", "embargoed"],
     )
-    def test_a_programme_not_yet_public_answers_exactly_like_an_unknown_one(self, client, resource, published_at):
+    def test_a_programme_not_yet_public_answers_exactly_like_an_unknown_one(
+        self, client, resource, published_at
+    ):
         hidden = AwardFactory(edition__results_published_at=published_at).edition.program
         CeremonyFactory(edition=hidden.editions.get())
         unknown = client.get(f"/api/v1/{resource}/?program=zz-{hidden.slug}")
@@ -559,7 +565,9 @@ class TestSlugs:
             f"/api/v1/programs/{program.slug}/categories/no-such-category/",
             f"/api/v1/programs/no-such-programme/categories/{category.slug}/",
         ]:
-            assert (client.get(url).status_code, client.get(url).json()) == (404, {"detail": "Not found."}), url
+            assert (client.get(url).status_code, client.get(url).json()) == (404, {"detail": "Not found."}), (
+                url
+            )
 
     def test_what_is_not_public_is_a_404_by_slug_too(self, client):
         edition = EditionFactory(results_published_at=None)
@@ -1068,7 +1076,11 @@ class TestCsv:
     def test_an_award_in_csv_has_the_one_csv_shape_of_an_award(self, client, seed_award):
         AwardFactory()
         rows = self.rows(client.get(f"/api/v1/awards/{seed_award.id}/?format=csv"))
-        site = [row for row in self.rows(client.get("/api/v1/awards/?format=csv")) if row["id"] == str(seed_award.id)]
+        site = [
+            row
+            for row in self.rows(client.get("/api/v1/awards/?format=csv"))
+            if row["id"] == str(seed_award.id)
+        ]
         assert list(rows[0]) == AWARD_CSV_COLUMNS
         assert rows == site
 

@@ -215,6 +215,20 @@ class TestAwardBrowser:
         assert 'aria-invalid="true"' in page and 'aria-describedby="id_country-error"' in page
         assert "Jorge Dominguez" not in page
 
+    def test_an_unknown_programme_is_a_404_saying_so_and_one_not_yet_public_the_same(self, client, seed):
+        hidden = AwardFactory(
+            edition__results_published_at=None, nominee__name="Hidden Winner"
+        ).edition.program
+
+        for slug in ("no-such-programme", hidden.slug):
+            response = client.get("/awards/", {"program": slug, "country": "MX"})
+            assert response.status_code == 404
+            page = response.content.decode()
+            assert page.count(f"No programme with slug “{slug}”.") == 2  # the summary, and beside the field
+            assert 'aria-describedby="id_program-error"' in page
+            assert "Jorge Dominguez" not in page and "Hidden Winner" not in page
+        assert client.get("/awards.csv", {"program": "no-such-programme"}).status_code == 400
+
     @pytest.mark.parametrize("data", [None, {"country": "MX"}, {"country": "FR", "q": "x"}])
     def test_country_drop_down_is_a_plain_select_byte_for_byte_when_reused(self, data):
         form = AwardFilter(data, queryset=Nomination.objects.none()).form

@@ -68,10 +68,8 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         view = renderer_context["view"]
-        if isinstance(data, dict):  # a page of a list, or one object
-            rows = data["results"] if "results" in data else [data]
-        else:  # rows of cells (csv_header)
-            rows = data
+        # A page of a list, one object, or rows of cells (a view with a `csv_header`).
+        rows = data.get("results", [data]) if isinstance(data, dict) else data
         header = getattr(view, "csv_header", None)
         if header is None:
             header = columns(view.get_serializer())

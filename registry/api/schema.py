@@ -36,8 +36,7 @@ QUERY_PARAMETERS = {
         "Interpol",
     ),
     "program": (
-        "The slug of a public programme. A slug that names no public programme is a 400, not an "
-        "empty list.",
+        "The slug of a public programme. A slug that names no public programme is a 400, not an empty list.",
         SEED_SLUGS["program"],
     ),
     "category": (
@@ -82,7 +81,9 @@ def field_errors(example: dict) -> dict:
 
 def error(description: str, detail: str) -> OpenApiResponse:
     return OpenApiResponse(
-        ErrorSerializer, description=description, examples=[OpenApiExample("Example", {"detail": str(detail)})]
+        ErrorSerializer,
+        description=description,
+        examples=[OpenApiExample("Example", {"detail": str(detail)})],
     )
 
 
@@ -125,7 +126,9 @@ class ApiAutoSchema(AutoSchema):
                 parameter["description"] = f"The {NOUNS.get(noun, noun)}'s id: the last segment of its `url`."
                 parameter["schema"] = {"type": "integer", "minimum": 1}
             else:
-                parameter["description"] = f"The {NOUNS.get(noun, noun)}'s id, or its slug{where}: digits alone are an id."
+                parameter["description"] = (
+                    f"The {NOUNS.get(noun, noun)}'s id, or its slug{where}: digits alone are an id."
+                )
                 parameter["schema"] = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}
                 parameter["example"] = SEED_SLUGS[noun]
             parameters.append(parameter)

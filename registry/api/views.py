@@ -104,7 +104,9 @@ class PublicViewSet(PublicAnswers, viewsets.ReadOnlyModelViewSet):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         # A list reports them with its malformed values, in one 400 (ApiFilterBackend).
-        if self.action != "list" and (errors := unknown_parameters(request.query_params, self.query_parameters())):
+        if self.action != "list" and (
+            errors := unknown_parameters(request.query_params, self.query_parameters())
+        ):
             raise ValidationError(errors)
 
     def get_serializer_class(self):

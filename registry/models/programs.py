@@ -22,14 +22,15 @@ wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]{0,11}$", "Enter a Wikidata item id such as Q42 (a Q and digits)."
 )
 
-# An API detail URL takes an id or a slug (`/api/v1/programs/ero-annual-awards/`) and reads digits
-# alone as an id, so a slug of a resource the API serves is never only digits.
-slug_not_only_digits = RegexValidator(
-    r"^[0-9]+\Z",
-    inverse_match=True,
-    message=_("A slug cannot be only digits (it would read as an id); add a word, e.g. “awards-2021”."),
-    code="slug_only_digits",
-)
+
+def slug_not_only_digits(value: str) -> None:
+    """An API detail URL takes an id or a slug (`/api/v1/programs/ero-annual-awards/`) and reads
+    digits alone as an id, so a slug of a resource the API serves is never only digits."""
+    if value.isascii() and value.isdigit():
+        raise ValidationError(
+            _("A slug cannot be only digits (it would read as an id); add a word, e.g. “awards-2021”."),
+            code="slug_only_digits",
+        )
 
 
 def publication_state(at: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
