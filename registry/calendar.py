@@ -1,19 +1,19 @@
 """RFC 5545 iCalendars of public ceremonies, built with the icalendar library: `/ceremonies.ics`
-(every one, or one programme's with `?program=`) and `/ceremonies/<slug>.ics` (one ceremony, for
-"add to calendar")."""
+(every one, or those the API's ceremony filters choose, as `?program=`) and
+`/ceremonies/<slug>.ics` (one ceremony, for "add to calendar")."""
 
 import datetime
 import zoneinfo
 
 import icalendar
 from django.conf import settings
-from django.core.validators import slug_re
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .feeds import feed_endpoint
+from .filters import CeremonyFilter
 from .models import Ceremony, Program
 
 PRODID = "-//Awards Registry//Ceremonies//EN"
@@ -63,23 +63,19 @@ def public_ceremonies(now: datetime.datetime):
     return Ceremony.objects.public(now).select_related("edition__program").order_by("date", "id")
 
 
-@feed_endpoint()
-def ceremonies_ics(request):
+@feed_endpoint(CeremonyFilter)
+def ceremonies_ics(request, filterset):
+    """Every public ceremony, or those the API's ceremony filters choose (`program`, `year`,
+    `country`); an unknown programme is the API's 400."""
     now = timezone.now()
-    program = request.GET.get("program")
-    if not program:
-        return calendar_response(request, public_ceremonies(now), f"{settings.SITE_NAME}: ceremonies", now)
-    ceremonies, name = [], None
-    if slug_re.fullmatch(program):  # else it names no programme (and PostgreSQL refuses a NUL in it)
-        ceremonies = list(public_ceremonies(now).filter(edition__program__slug=program))
-        if ceremonies:
-            name = ceremonies[0].edition.program.name
-        else:  # a public programme with no public ceremony yet is an empty calendar, not an error
-            name = Program.objects.public(now).filter(slug=program).values_list("name", flat=True).first()
-    if name is None:
-        message = _("No public programme has this slug: /api/v1/programs/ lists them.")
-        return JsonResponse({"program": [message]}, status=400)
-    return calendar_response(request, ceremonies, f"{settings.SITE_NAME}: {name} ceremonies", now)
+    ceremonies = list(filterset.filter_queryset(public_ceremonies(now)))
+    name = _("ceremonies")
+    if program := filterset.form.cleaned_data.get("program"):
+        # A public programme with no public ceremony yet is an empty calendar, not an error.
+        programme = ceremonies[0].edition.program.name if ceremonies else None
+        programme = programme or Program.objects.filter(slug=program).values_list("name", flat=True).first()
+        name = _("%(programme)s ceremonies") % {"programme": programme}
+    return calendar_response(request, ceremonies, f"{settings.SITE_NAME}: {name}", now)
 
 
 @feed_endpoint()

@@ -4,13 +4,16 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .models import MAX_YEAR, MIN_YEAR, Category, Ceremony, Edition, Nomination, Nominee
+from .models import MAX_YEAR, MIN_YEAR, Category, Ceremony, Edition, Nomination, Nominee, Program
 
 
 def html_attrs(attrs):
@@ -86,6 +89,34 @@ class SlugFilter(django_filters.CharFilter):
     field_class = forms.SlugField
 
 
+# The error code of a programme slug that names no public programme: the pages, the API and the
+# feeds all refuse it (a 404 page, a 400 elsewhere) rather than answer an empty list.
+UNKNOWN_PROGRAM = "unknown_program"
+
+
+class PublicProgramSlugField(forms.SlugField):
+    """The slug of a programme among `programs()` (the public ones by default). Any other is
+    refused exactly like one that does not exist, so the error never tells that it does."""
+
+    default_error_messages = {UNKNOWN_PROGRAM: _("No programme with slug “%(slug)s”.")}
+
+    def __init__(self, *, programs=Program.objects.public, **kwargs):
+        super().__init__(**kwargs)
+        self.programs = programs
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not self.programs().filter(slug=value).exists():
+            raise ValidationError(
+                self.error_messages[UNKNOWN_PROGRAM], code=UNKNOWN_PROGRAM, params={"slug": value}
+            )
+        return value
+
+
+class ProgramFilter(SlugFilter):
+    field_class = PublicProgramSlugField
+
+
 _countries = {}  # language code -> (((code, name), ...) ordered by name, {code: name})
 
 
@@ -129,7 +160,7 @@ class AwardFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search", max_length=200, label="Search", widget=FastTextInput
     )
-    program = SlugFilter(field_name="edition__program__slug", label="Programme")
+    program = ProgramFilter(field_name="edition__program__slug", label="Programme")
     year = YearFilter(field_name="year", label="Year")
     year_min = YearFilter(field_name="year", lookup_expr="gte", label="From year")
     year_max = YearFilter(field_name="year", lookup_expr="lte", label="To year")
@@ -172,7 +203,7 @@ class AwardFilter(django_filters.FilterSet):
 
 
 class CategoryFilter(django_filters.FilterSet):
-    program = SlugFilter(field_name="program__slug", label="Programme")
+    program = ProgramFilter(field_name="program__slug", label="Programme")
 
     class Meta:
         model = Category
@@ -180,7 +211,7 @@ class CategoryFilter(django_filters.FilterSet):
 
 
 class EditionFilter(django_filters.FilterSet):
-    program = SlugFilter(field_name="program__slug", label="Programme")
+    program = ProgramFilter(field_name="program__slug", label="Programme")
     year = YearFilter(field_name="year", label="Year")
 
     class Meta:
@@ -197,8 +228,16 @@ class RecipientFilter(django_filters.FilterSet):
         fields = []
 
 
+def programs_with_public_ceremonies():
+    """Public programmes, and those whose ceremonies are announced ahead of their first results."""
+    ceremonies = Ceremony.objects.public().filter(edition__program=OuterRef("pk"))
+    return Program.objects.filter(Q(pk__in=Program.objects.public().values("pk")) | Exists(ceremonies))
+
+
 class CeremonyFilter(django_filters.FilterSet):
-    program = SlugFilter(field_name="edition__program__slug", label="Programme")
+    program = ProgramFilter(
+        field_name="edition__program__slug", label="Programme", programs=programs_with_public_ceremonies
+    )
     year = YearFilter(field_name="edition__year", label="Year")
     country = django_filters.ChoiceFilter(field_name="country", choices=country_choices, label="Country")
 
@@ -208,7 +247,7 @@ class CeremonyFilter(django_filters.FilterSet):
 
 
 class AwardFeedFilter(AwardFilter):
-    """The award filters a feed takes; other query parameters are ignored."""
+    """The award filters a feed takes; a feed refuses other query parameters."""
 
     FEED_FILTERS = ("program", "category", "country", "year")
 

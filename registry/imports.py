@@ -14,7 +14,7 @@ from django.db import transaction
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history
 
-from .models import Category, Edition, Nomination, Nominee, Program
+from .models import Category, Edition, Nomination, Nominee, Program, slug_not_only_digits
 from .services import nomination_status_permitted
 
 COLUMNS = [
@@ -298,6 +298,11 @@ class _Plan:
             return first
         if not row["nominee_name"]:
             self.error(number, "nominee_name", f"No nominee {slug!r} yet: give a name to create one.")
+            return None
+        try:
+            slug_not_only_digits(slug)  # checked only for a new nominee: an existing one is used as is
+        except ValidationError as exc:
+            self.error(number, "nominee", " ".join(exc.messages))
             return None
         self.new_nominee_rows[slug] = number
         self.new_nominees[slug] = Nominee(

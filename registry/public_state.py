@@ -42,7 +42,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 # Bump when a representation changes without a data change, so clients do not keep old shapes.
-REPRESENTATION_VERSION = "3"
+REPRESENTATION_VERSION = "4"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from . import structured_data
 from .award_browser import AwardBrowserFilter, filter_query, more_filters_in_use, offer_choices
 from .awards import award_rows, awards_by_category, awards_in_order
 from .exports import stream_award_csv
-from .filters import award_feed_query
+from .filters import UNKNOWN_PROGRAM, award_feed_query
 from .http_cache import CachedCountPaginator, public_answer
 from .models import Announcement, Category, Ceremony, Edition, Nomination, Nominee, Program
 
@@ -209,14 +209,17 @@ def award_list(request):
             if name in award_filter.form.fields:
                 attrs = award_filter.form.fields[name].widget.attrs
                 attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+        # An unknown programme (or one not public) is a page that does not exist, with the reason.
+        unknown_program = award_filter.form.has_error("program", UNKNOWN_PROGRAM)
         context = {
             "filter": award_filter,
             "page_obj": None,
             "awards": [],
             "more_filters_open": True,
+            "unknown_program": award_filter.form.errors["program"][0] if unknown_program else None,
             **AWARD_LIST_PAGE,
         }
-        return render(request, "registry/award_list.html", context, status=400)
+        return render(request, "registry/award_list.html", context, status=404 if unknown_program else 400)
     page = paginate(request, award_filter.qs.values_list("pk", flat=True), AWARDS_PER_PAGE)
     query = filter_query(request.GET)
     context = {

@@ -193,6 +193,15 @@ class TestClerk:
         assert nomination.created_by.username == "clerk"
         assert nomination.history.first().history_user.username == "clerk"
 
+    def test_clerk_giving_a_nominee_a_slug_of_only_digits_gets_a_form_error(self, staff_client):
+        response = staff_client("clerk").post(
+            reverse("admin:registry_nominee_add"),
+            {"kind": "person", "name": "Ada Example", "slug": "2021", "title": "", "country": "MX"},
+        )
+        assert response.status_code == 200
+        assert "A slug cannot be only digits" in response.content.decode()
+        assert not Nominee.objects.exists()
+
     def test_clerk_posting_awarded_in_the_change_form_gets_a_form_error_and_nothing_changes(
         self, staff_client
     ):

@@ -310,8 +310,10 @@ class TestVisibility:
         award = AwardFactory()
         NominationFactory(edition=award.edition, category=award.category)
 
-        assert client.get("/api/v1/awards/?status=submitted").json()["count"] == 1
-        assert client.get(f"/api/v1/awards/?justification={SECRET}").json()["count"] == 1
+        for query in ("status=submitted", f"justification={SECRET}"):
+            response = client.get(f"/api/v1/awards/?{query}")
+            assert response.status_code == 400
+            assert set(response.json()) == {query.split("=")[0]}  # an unknown parameter
         for field in ("justification", "status", "nominated_by", "created_by"):
             response = client.get(f"/api/v1/awards/?ordering={field}")
             assert response.status_code == 400
@@ -396,15 +398,16 @@ class TestBadInput:
             assert response.status_code == 404
             assert set(response.json()) == {"detail"}
 
-    def test_unknown_format_is_a_json_404_and_unacceptable_accept_a_json_406(self, client):
+    def test_unknown_format_is_a_json_406_listing_the_formats(self, client):
         award = AwardFactory()
-        for path in [
-            "/api/v1/awards/?format=xml",
-            f"/api/v1/awards/{award.id}/?format=csv",
-            "/api/v1/?format=csv",
+        for path, formats in [
+            ("/api/v1/awards/?format=xml", "format=json, format=csv"),
+            (f"/api/v1/awards/{award.id}/?format=xlsx", "format=json, format=csv"),
+            ("/api/v1/?format=csv", "format=json"),
         ]:
             response = client.get(path)
-            assert (response.status_code, response["Content-Type"]) == (404, "application/json"), path
+            assert (response.status_code, response["Content-Type"]) == (406, "application/json"), path
+            assert response.json() == {"detail": f"No such format here; this address answers {formats}."}
         response = client.get("/api/v1/awards/", headers={"accept": "application/xml"})
         assert (response.status_code, response["Content-Type"]) == (406, "application/json")
 
@@ -420,6 +423,175 @@ class TestBadInput:
         response = client.get("/api/v1/awards/?format=csv&year=abc")
         assert response.status_code == 400
         assert set(response.json()) == {"year"}
+
+
+class TestStrictParameters:
+    """A query parameter an endpoint does not read is a 400, not silently ignored."""
+
+    def test_an_unknown_parameter_is_a_400_naming_it_and_the_accepted_ones(self, client):
+        AwardFactory()
+
+        response = client.get("/api/v1/awards/?recipient=zzz")
+
+        assert response.status_code == 400
+        accepted = (
+            "category, country, cursor, format, kind, ordering, page, page_size, program, q, year, "
+            "year_max, year_min"
+        )
+        assert response.json() == {
+            "recipient": [f"Unknown parameter; this address accepts {accepted}, and utm_* or _."]
+        }
+
+    @pytest.mark.parametrize("resource", RESOURCES)
+    def test_every_list_and_detail_refuses_unknown_parameters(self, client, resource):
+        ids = a_public_object_of_each_resource()
+        for url in (f"/api/v1/{resource}/", f"/api/v1/{resource}/{ids[resource]}/"):
+            response = client.get(url, {"recipient": "zzz", "Program": "x"})
+            assert response.status_code == 400, url
+            assert set(response.json()) == {"recipient", "Program"}, url
+            assert "format" in response.json()["recipient"][0], url
+
+    def test_a_detail_refuses_the_lists_filters_and_pages(self, client):
+        award = AwardFactory()
+        response = client.get(f"/api/v1/awards/{award.id}/?year={award.edition.year}&page=1")
+        assert response.status_code == 400
+        assert response.json() == {
+            name: ["Unknown parameter; this address accepts format, and utm_* or _."]
+            for name in ("page", "year")
+        }
+
+    @pytest.mark.parametrize("resource", RESOURCES)
+    def test_tracking_and_cache_busting_parameters_are_accepted(self, client, resource):
+        ids = a_public_object_of_each_resource()
+        query = {"utm_source": "newsletter", "utm_campaign": "2021", "_": "1700000000000"}
+        for url in (f"/api/v1/{resource}/", f"/api/v1/{resource}/{ids[resource]}/"):
+            assert client.get(url, query).status_code == 200, url
+            assert client.get(url, {**query, "format": "csv"}).status_code == 200, url
+
+    def test_unknown_and_malformed_parameters_are_named_in_one_400(self, client):
+        response = client.get("/api/v1/awards/?year=abc&recipient=zzz&page_size=x&utm_medium=email")
+        assert response.status_code == 400
+        assert set(response.json()) == {"year", "recipient", "page_size"}
+
+    def test_the_accepted_parameters_are_those_the_schema_documents(self, client):
+        paths = client.get("/api/schema/?format=json").json()["paths"]
+        for path, operations in paths.items():
+            documented = {p["name"] for p in operations["get"]["parameters"] if p["in"] == "query"}
+            url = path.replace("{id}", "1").replace("{category}", "1")
+            message = client.get(url, {"nope": "1"}).json()["nope"][0]
+            accepted = message.split("accepts ", 1)[1].removesuffix(", and utm_* or _.")
+            assert set(accepted.split(", ")) == documented, path
+
+
+class TestUnknownProgramme:
+    """A programme slug that names no public programme is a 400 in every filter, never an empty list."""
+
+    FILTERED = ["awards", "categories", "editions", "ceremonies"]
+
+    @pytest.mark.parametrize("resource", FILTERED)
+    def test_an_unknown_programme_is_a_400_naming_it(self, client, resource):
+        AwardFactory()
+        response = client.get(f"/api/v1/{resource}/?program=no-such-programme")
+        assert response.status_code == 400
+        assert response.json() == {"program": ["No programme with slug “no-such-programme”."]}
+
+    @pytest.mark.parametrize("resource", FILTERED)
+    @pytest.mark.parametrize(
+        "published_at",
+        [None, timezone.now() + datetime.timedelta(days=1)],
+        ids=["draft", "embargoed"],
+    )
+    def test_a_programme_not_yet_public_answers_exactly_like_an_unknown_one(
+        self, client, resource, published_at
+    ):
+        hidden = AwardFactory(edition__results_published_at=published_at).edition.program
+        CeremonyFactory(edition=hidden.editions.get())
+        unknown = client.get(f"/api/v1/{resource}/?program=zz-{hidden.slug}")
+
+        response = client.get(f"/api/v1/{resource}/?program={hidden.slug}")
+
+        assert response.status_code == unknown.status_code == 400
+        assert response.content == unknown.content.replace(b"zz-", b"")
+
+    def test_a_public_programme_without_matches_is_an_empty_list(self, client):
+        program = AwardFactory().edition.program
+        response = client.get(f"/api/v1/ceremonies/?program={program.slug}")
+        assert (response.status_code, response.json()["count"]) == (200, 0)
+
+    def test_ceremonies_announced_ahead_of_the_results_can_be_filtered_by_their_programme(self, client):
+        edition = EditionFactory(results_published_at=None)
+        announced = CeremonyFactory(edition=edition, announced_at=timezone.now() - datetime.timedelta(days=1))
+
+        body = client.get(f"/api/v1/ceremonies/?program={edition.program.slug}").json()
+
+        assert [c["id"] for c in body["results"]] == [announced.id]
+        assert client.get(f"/api/v1/awards/?program={edition.program.slug}").status_code == 400
+
+
+class TestSlugs:
+    """Detail URLs take the slug beside the id, with the same visibility."""
+
+    def test_a_slug_names_the_same_object_as_its_id(self, client, seed_award):
+        announcement = AnnouncementFactory(slug="big-news", edition=seed_award.edition)
+        ceremony = seed_award.presentation.ceremony
+        for resource, obj in [
+            ("programs", seed_award.edition.program),
+            ("recipients", seed_award.nominee),
+            ("ceremonies", ceremony),
+            ("announcements", announcement),
+        ]:
+            by_slug = client.get(f"/api/v1/{resource}/{obj.slug}/")
+            assert by_slug.status_code == 200, resource
+            assert by_slug.json() == client.get(f"/api/v1/{resource}/{obj.id}/").json(), resource
+
+        assert client.get("/api/v1/programs/ero-annual-awards/").json()["name"] == "ERO Annual Awards"
+
+    def test_a_category_is_named_within_its_programme_by_slug_or_id(self, client, seed_award):
+        program, category = seed_award.edition.program, seed_award.category
+        other = CategoryFactory(program=AwardFactory().edition.program, slug=category.slug)  # same slug
+        expected = client.get(f"/api/v1/categories/{category.id}/").json()
+
+        for url in [
+            f"/api/v1/programs/{program.slug}/categories/{category.slug}/",
+            f"/api/v1/programs/{program.id}/categories/{category.slug}/",
+            f"/api/v1/programs/{program.slug}/categories/{category.id}/",
+            f"/api/v1/programs/{program.id}/categories/{category.id}/",
+        ]:
+            assert client.get(url).json() == expected, url
+        other_url = f"/api/v1/programs/{other.program.slug}/categories/{category.slug}/"
+        assert client.get(other_url).json()["id"] == other.id
+        for url in [
+            f"/api/v1/programs/{program.slug}/categories/{other.id}/",  # another programme's
+            f"/api/v1/programs/{program.slug}/categories/no-such-category/",
+            f"/api/v1/programs/no-such-programme/categories/{category.slug}/",
+        ]:
+            assert (client.get(url).status_code, client.get(url).json()) == (404, {"detail": "Not found."}), (
+                url
+            )
+
+    def test_what_is_not_public_is_a_404_by_slug_too(self, client):
+        edition = EditionFactory(results_published_at=None)
+        category = CategoryFactory(program=edition.program)
+        hidden = NominationFactory(edition=edition, category=category)
+        ceremony = CeremonyFactory(edition=edition)
+        draft = AnnouncementFactory(published_at=None)
+        missing = client.get("/api/v1/programs/no-such-programme/")
+
+        for path in [
+            f"/api/v1/programs/{edition.program.slug}/",
+            f"/api/v1/programs/{edition.program.slug}/categories/{category.slug}/",
+            f"/api/v1/recipients/{hidden.nominee.slug}/",
+            f"/api/v1/ceremonies/{ceremony.slug}/",
+            f"/api/v1/announcements/{draft.slug}/",
+        ]:
+            response = client.get(path)
+            assert (response.status_code, response.content) == (404, missing.content), path
+
+    @pytest.mark.parametrize("resource", ["awards", "editions", "categories"])
+    def test_resources_without_a_unique_slug_take_only_ids(self, client, resource):
+        award = AwardFactory()
+        for slug in (award.category.slug, award.edition.program.slug):
+            assert client.get(f"/api/v1/{resource}/{slug}/").status_code == 404
 
 
 class TestPaginationAndOrdering:
@@ -906,9 +1078,36 @@ class TestCsv:
             ("Domínguez", '\'=HYPERLINK("http://evil.example","x")'),
         ]
 
-    def test_detail_has_no_csv(self, client):
-        award = AwardFactory()
-        assert client.get(f"/api/v1/awards/{award.id}/?format=csv").status_code == 404
+    @pytest.mark.parametrize("resource", RESOURCES)
+    def test_a_detail_in_csv_is_its_row_of_the_lists_csv(self, client, resource):
+        ids = a_public_object_of_each_resource()
+
+        listed = client.get(f"/api/v1/{resource}/?format=csv")
+        detail = client.get(f"/api/v1/{resource}/{ids[resource]}/?format=csv")
+
+        assert detail.status_code == 200
+        assert detail["Content-Disposition"] == f'attachment; filename="{resource}-{ids[resource]}.csv"'
+        assert self.rows(detail) == self.rows(listed)  # one object each: the same header, the same row
+        assert len(self.rows(detail)) == 1
+
+    def test_an_award_in_csv_has_the_one_csv_shape_of_an_award(self, client, seed_award):
+        AwardFactory()
+        rows = self.rows(client.get(f"/api/v1/awards/{seed_award.id}/?format=csv"))
+        site = [
+            row
+            for row in self.rows(client.get("/api/v1/awards/?format=csv"))
+            if row["id"] == str(seed_award.id)
+        ]
+        assert list(rows[0]) == AWARD_CSV_COLUMNS
+        assert rows == site
+
+    def test_a_missing_object_in_csv_is_the_json_404(self, client):
+        response = client.get("/api/v1/recipients/no-such-recipient/?format=csv")
+        assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
+def announcement_of(award):
+    return award.announcements.order_by("id").first()
 
 
 class TestQueryCounts:
@@ -959,7 +1158,19 @@ class TestQueryCounts:
             body = client.get("/api/v1/awards/?page_size=100&cursor=").json()
         assert len(body["results"]) == rows
         # validators + object + prefetches (awards and their achievements)
-        details = {"editions": (edition.id, 4), "recipients": (award.nominee_id, 4), "awards": (award.id, 3)}
-        for resource, (pk, bound) in details.items():
-            with django_assert_max_num_queries(bound):
-                assert client.get(f"/api/v1/{resource}/{pk}/").status_code == 200
+        program, category, ceremony = award.edition.program, award.category, award.presentation.ceremony
+        details = {
+            f"/api/v1/editions/{edition.id}/": 4,
+            f"/api/v1/recipients/{award.nominee_id}/": 4,
+            f"/api/v1/recipients/{award.nominee.slug}/": 4,
+            f"/api/v1/awards/{award.id}/": 3,
+            f"/api/v1/awards/{award.id}/?format=csv": 3,
+            f"/api/v1/programs/{program.slug}/": 2,
+            f"/api/v1/programs/{program.slug}/categories/{category.slug}/": 2,
+            f"/api/v1/programs/{program.id}/categories/{category.id}/?format=csv": 2,
+            f"/api/v1/ceremonies/{ceremony.slug}/": 2,
+            f"/api/v1/announcements/{announcement_of(award).slug}/": 3,
+        }
+        for url, bound in details.items():
+            with django_assert_max_num_queries(bound, info=url):
+                assert client.get(url).status_code == 200, url

@@ -11,6 +11,7 @@ import icalendar
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.core.validators import slug_re
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -321,13 +322,68 @@ def test_bad_filters_are_a_400_json_naming_each_field(client, url):
     assert set(response.json()) == {"year", "country", "program", "category"}
 
 
-def test_feeds_ignore_the_award_list_pages_other_parameters(client):
+@pytest.mark.parametrize(
+    ("url", "accepted"),
+    [
+        *((url, "before, category, country, program, year") for url in AWARD_FEEDS if url.endswith(".json")),
+        *((url, "category, country, program, year") for url in AWARD_FEEDS if not url.endswith(".json")),
+        ("/feeds/news.json", "before"),
+    ],
+)
+def test_a_parameter_the_feed_does_not_take_is_a_400_naming_it_and_those_it_takes(client, url, accepted):
     AwardFactory()
 
-    response = fetch(client, "/feeds/awards.rss?q=nothing-matches&ordering=bogus&utm_source=x")
+    response = fetch(client, f"{url}?q=nothing-matches&ordering=-year&year=abc")
+
+    assert response.status_code == 400
+    assert response["Access-Control-Allow-Origin"] == "*"
+    message = f"Unknown parameter; this address accepts {accepted}, and utm_* or _."
+    body = response.json()
+    assert (body["q"], body["ordering"]) == ([message], [message])
+    assert set(body) == {"q", "ordering", "year"}  # with the malformed value, or as unknown too
+
+
+@pytest.mark.parametrize("url", ["/feeds/news.rss", "/feeds/news.atom"])
+def test_a_feed_without_parameters_refuses_any(client, url):
+    response = fetch(client, f"{url}?before=1-1")
+    assert response.status_code == 400
+    assert response.json() == {"before": ["Unknown parameter; this address accepts none but utm_* or _."]}
+
+
+@pytest.mark.parametrize("url", [*AWARD_FEEDS, *NEWS_FEEDS])
+def test_tracking_and_cache_busting_parameters_are_accepted(client, url):
+    full_award()
+    AnnouncementFactory()
+
+    response = fetch(client, f"{url}?utm_source=newsletter&utm_medium=email&_=1700000000000")
 
     assert response.status_code == 200
-    assert "receives the" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", AWARD_FEEDS)
+def test_an_unknown_programme_is_a_400_and_one_not_yet_public_answers_the_same(client, url):
+    hidden = AwardFactory(edition__results_published_at=None).edition.program
+
+    unknown = fetch(client, f"{url}?program=no-such-programme")
+    not_public = fetch(client, f"{url}?program={hidden.slug}")
+
+    assert unknown.status_code == not_public.status_code == 400
+    assert unknown.json() == {"program": ["No programme with slug “no-such-programme”."]}
+    assert not_public.json() == {"program": [f"No programme with slug “{hidden.slug}”."]}
+
+
+def test_a_stored_feed_is_answered_before_its_filters_are_validated_again(
+    client, django_assert_max_num_queries
+):
+    program = full_award().edition.program
+    url = f"/feeds/awards.json?program={program.slug}&year=2021"
+    first = fetch(client, url)
+
+    with django_assert_max_num_queries(2):  # the validator state only: no programme lookup
+        again = fetch(client, url)
+
+    assert first.status_code == again.status_code == 200
+    assert again.content == first.content
 
 
 # --- Nothing unpublished -----------------------------------------------------------------------
@@ -609,9 +665,9 @@ def test_ceremonies_ics_of_an_unknown_programme_is_a_400_naming_it(client, slug)
 
     assert response.status_code == 400
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert response.json() == {
-        "program": ["No public programme has this slug: /api/v1/programs/ lists them."]
-    }
+    assert list(response.json()) == ["program"]
+    if slug_re.fullmatch(slug):  # the API's answer to the same filter (tests/test_api.py)
+        assert response.json() == {"program": [f"No programme with slug “{slug}”."]}
 
 
 # --- HTTP: CORS, conditional GET, methods, query counts ------------------------------------------
@@ -742,7 +798,7 @@ QUERY_BOUNDS = {
     "/feeds/news.atom": 2,
     # the fingerprint of the ceremonies, the ceremonies with their editions
     "/ceremonies.ics": 2,
-    "/ceremonies.ics?program=the-programme": 2,
+    "/ceremonies.ics?program=the-programme": 3,  # and the check that the programme is public
     "/ceremonies/the-ceremony.ics": 2,
     # the public state (validators), the programmes with public awards
     "/feeds/": 2,
@@ -758,7 +814,10 @@ def test_feeds_run_a_constant_number_of_queries(client, django_assert_max_num_qu
         AnnouncementFactory()
         CeremonyFactory(edition=EditionFactory(program=program, year=1901 + i))
 
-    for url, max_queries in QUERY_BOUNDS.items():
+    program = Nomination.objects.first().edition.program.slug
+    # and one more to find the programme a filter names (an unknown one is a 400)
+    bounds = {**QUERY_BOUNDS, f"/feeds/awards.json?program={program}": QUERY_BOUNDS["/feeds/awards.json"] + 1}
+    for url, max_queries in bounds.items():
         with django_assert_max_num_queries(max_queries, info=url):
             response = fetch(client, url)
         assert response.status_code == 200, url

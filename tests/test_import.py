@@ -69,6 +69,7 @@ def test_dry_run_reports_but_writes_nothing(edition):
         ({"status": "approved"}, "status", "Unknown status"),
         ({"nominee": "new-person", "nominee_name": ""}, "nominee_name", "give a name"),
         ({"nominee": "not a slug"}, "nominee", "slug"),
+        ({"nominee": "12345", "nominee_name": "Digits"}, "nominee", "A slug cannot be only digits"),
         ({"nominee_kind": "robot"}, "nominee_kind", "Unknown kind"),
     ],
 )

@@ -220,6 +220,26 @@ class TestValidation:
             build(**{field: "ftp://x.test/file"}).full_clean()  # a URL, but not a web page's
         assert message in str(refused.value)
 
+    @pytest.mark.parametrize(
+        "build",
+        [
+            lambda slug: ProgramFactory.build(slug=slug, conferred_by=OrganizationFactory()),
+            lambda slug: CategoryFactory.build(slug=slug, program=ProgramFactory()),
+            lambda slug: NomineeFactory.build(slug=slug, affiliation=None),
+            lambda slug: CeremonyFactory.build(slug=slug, edition=EditionFactory()),
+            lambda slug: AnnouncementFactory.build(slug=slug),
+        ],
+        ids=["program", "category", "nominee", "ceremony", "announcement"],
+    )
+    def test_a_slug_of_only_digits_is_refused_as_the_api_reads_it_as_an_id(self, build):
+        with pytest.raises(ValidationError) as refused:
+            build("2021").full_clean()
+        assert refused.value.message_dict["slug"] == [
+            "A slug cannot be only digits (it would read as an id); add a word, e.g. “awards-2021”."
+        ]
+        build("awards-2021").full_clean()
+        build("2021-awards").full_clean()
+
     def test_unknown_ceremony_time_zone_is_refused(self):
         ceremony = CeremonyFactory.build(edition=EditionFactory(), timezone="Mars/Olympus_Mons")
         with pytest.raises(ValidationError) as excinfo:

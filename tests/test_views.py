@@ -232,6 +232,20 @@ class TestAwardBrowser:
         assert 'aria-invalid="true"' in page and 'aria-describedby="id_country-error"' in page
         assert "Jorge Dominguez" not in page
 
+    def test_an_unknown_programme_is_a_404_saying_so_and_one_not_yet_public_the_same(self, client, seed):
+        hidden = AwardFactory(
+            edition__results_published_at=None, nominee__name="Hidden Winner"
+        ).edition.program
+
+        for slug in ("no-such-programme", hidden.slug):
+            response = client.get("/awards/", {"program": slug, "country": "MX"})
+            assert response.status_code == 404
+            page = response.content.decode()
+            assert page.count(f"No programme with slug “{slug}”.") == 2  # the summary, and beside the field
+            assert 'aria-describedby="id_program-error"' in page
+            assert "Jorge Dominguez" not in page and "Hidden Winner" not in page
+        assert client.get("/awards.csv", {"program": "no-such-programme"}).status_code == 400
+
     def test_programme_and_category_are_offered_as_choices_of_public_ones(self, client, seed):
         hidden = AwardFactory(edition__results_published_at=None, category__name="Hidden Category")
         page = client.get("/awards/").content.decode()
@@ -312,11 +326,14 @@ class TestAwardBrowser:
         codes = [code for code, name in COUNTRIES][:40]
         for i, code in enumerate(codes):
             AwardFactory(edition__year=1960 + i, nominee__country=code)
-        for url in (
-            "/awards/",
-            f"/awards/?program={Program.objects.first().slug}&year_min=1960&year_max=2000",
+        for url, bound in (
+            ("/awards/", QUERY_BOUNDS["/awards/"]),
+            (  # and the check that the programme is public
+                f"/awards/?program={Program.objects.first().slug}&year_min=1960&year_max=2000",
+                QUERY_BOUNDS["/awards/"] + 1,
+            ),
         ):
-            with django_assert_max_num_queries(QUERY_BOUNDS["/awards/"], info=url):
+            with django_assert_max_num_queries(bound, info=url):
                 response = client.get(url)
             assert response.status_code == 200, url
         assert [code for code, name in options(response, "country")[1:]] == codes  # in name order
@@ -469,7 +486,8 @@ QUERY_BOUNDS = {
     # public state (ETag); programme, category, country and year choices; count, page of ids, rows
     "/awards/": 8,
     "/awards/?q=nominee&country=FR&ordering=-year": 8,  # the same
-    "/awards/?program=big&category=cat&year_min=2000&year_max=2030": 8,  # categories of the programme
+    # categories of the programme; the check that the programme is public
+    "/awards/?program=big&category=cat&year_min=2000&year_max=2030": 9,
     "/awards.csv": 2,  # awards, achievements (per chunk of 2,000)
     "/recipients/star/": 4,  # public state (ETag), recipient, awards, achievements
     "/ceremonies/": 4,  # public state (ETag); upcoming, past: a count and a page (paged: 1,750 at scale)

@@ -17,7 +17,14 @@ class ApiPagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100  # larger values are capped, not refused
+    page_query_description = "The page to answer, from 1 (the default), or `last` for the last one."
     page_size_query_description = "Results per page, 1 to 100 (larger values give 100). Default 20."
+    example_url = ""  # the list's address, for the schema's example (set by ApiAutoSchema)
+
+    @property
+    def query_parameters(self) -> tuple[str, ...]:
+        """The query parameters this paginator reads."""
+        return (self.page_query_param, self.page_size_query_param)
 
     def paginate_queryset(self, queryset, request, view=None):
         # The count is kept under the token of the answer being made (registry/http_cache.py).
@@ -55,9 +62,20 @@ class ApiPagination(PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
+        examples = {self.page_query_param: 2, self.page_size_query_param: self.max_page_size}
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
+            parameter["example"] = examples[parameter["name"]]
         return parameters
+
+    def get_paginated_response_schema(self, schema):
+        """The envelope, its example page 2 of 3 at the list's own address."""
+        envelope = super().get_paginated_response_schema(schema)
+        properties = envelope["properties"]
+        properties["count"]["example"] = 2 * self.page_size + 5
+        properties["next"]["example"] = replace_query_param(self.example_url, self.page_query_param, 3)
+        properties["previous"]["example"] = self.example_url  # page 1's link names no page
+        return envelope
 
 
 # A place in the default award order: year, edition, category position and id of the last row.
@@ -77,6 +95,10 @@ class AwardPagination(ApiPagination):
         "Not with `page` or `ordering`."
     )
     by_cursor = False
+
+    @property
+    def query_parameters(self) -> tuple[str, ...]:
+        return (*super().query_parameters, self.cursor_query_param)
 
     def query_param_errors(self, request) -> dict[str, list[str]]:
         errors = super().query_param_errors(request)
@@ -135,5 +157,6 @@ class AwardPagination(ApiPagination):
                 "in": "query",
                 "description": self.cursor_query_description,
                 "schema": {"type": "string", "pattern": CURSOR.pattern},
+                "example": "",
             },
         ]

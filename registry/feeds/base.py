@@ -1,5 +1,6 @@
-"""What every feed shares: GET only, filters validated into a 400, the one cache layer, keyset
-pages newest first (`before=`), stable item ids; and the /feeds/ page that lists them."""
+"""What every feed shares: GET only, filters validated into a 400 (unknown parameters too), the
+one cache layer, keyset pages newest first (`before=`), stable item ids; and the /feeds/ page
+that lists them."""
 
 import datetime
 from functools import wraps
@@ -15,6 +16,7 @@ from ..awards import Award, award_rows
 from ..filters import AwardFeedFilter, award_feed_query
 from ..http_cache import public_answer
 from ..models import Announcement, Nomination, Program
+from ..query_parameters import unknown_parameters
 
 ITEMS_PER_PAGE = 50
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
@@ -51,8 +53,8 @@ class CursorForm(forms.Form):
 
 
 def feed_endpoint(filterset_class=None, paginated=False):
-    """Wrap a feed view: GET/HEAD only, 400 on bad parameters, conditional GET (CORS is the
-    middleware's, `registry/cors.py`).
+    """Wrap a feed view: GET/HEAD only, 400 on bad or unknown parameters, conditional GET (CORS is
+    the middleware's, `registry/cors.py`).
 
     The view receives the validated filterset as `filterset` when `filterset_class` is given,
     and the `Position` its page starts after as `before` when `paginated`.
@@ -61,17 +63,22 @@ def feed_endpoint(filterset_class=None, paginated=False):
     def decorator(view):
         @wraps(view)
         def validated(request, *args, **kwargs):
-            errors = {}
+            errors, accepted = {}, set()
             if filterset_class is not None:
-                filterset = filterset_class(request.GET, queryset=Nomination.objects.public())
+                filterset = filterset_class(
+                    request.GET, queryset=filterset_class._meta.model.objects.public()
+                )
+                accepted.update(filterset.filters)
                 if not filterset.is_valid():
                     errors.update(filterset.errors)
                 kwargs["filterset"] = filterset
             if paginated:
                 form = CursorForm(request.GET)
+                accepted.update(form.fields)
                 if not form.is_valid():
                     errors.update(form.errors)
                 kwargs["before"] = form.cleaned_data.get("before")
+            errors.update(unknown_parameters(request.GET, accepted))
             if errors:
                 return JsonResponse(errors, status=400)
             return view(request, *args, **kwargs)

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from .nominations import Nomination
 from .paths import ceremony_path
-from .programs import Edition, validate_timezone, web_url_condition
+from .programs import Edition, slug_not_only_digits, validate_timezone, web_url_condition
 
 
 class CeremonyQuerySet(models.QuerySet):
@@ -31,7 +31,7 @@ class Ceremony(models.Model):
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="ceremonies")
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, validators=[slug_not_only_digits])
     date = models.DateField()
     start_time = models.TimeField(null=True, blank=True, help_text="Local time at the venue, if known.")
     timezone = models.CharField(
@@ -98,7 +98,7 @@ class Announcement(models.Model):
     """A press release or news item; public from `published_at`."""
 
     title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, validators=[slug_not_only_digits])
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Blank: draft. A future time: scheduled."
     )

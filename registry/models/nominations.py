@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from ..search import Fold, query_words, text_match
 from .paths import award_path, recipient_path
-from .programs import Category, Edition, Organization, wikidata_id_validator
+from .programs import Category, Edition, Organization, slug_not_only_digits, wikidata_id_validator
 
 
 class NomineeQuerySet(models.QuerySet):
@@ -39,7 +39,7 @@ class Nominee(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, validators=[slug_not_only_digits])
     title = models.CharField(max_length=200, blank=True, default="", help_text='e.g. "Director General".')
     affiliation = models.ForeignKey(
         Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +21,16 @@ MAX_YEAR = 2100
 wikidata_id_validator = RegexValidator(
     r"^Q[1-9][0-9]{0,11}$", "Enter a Wikidata item id such as Q42 (a Q and digits)."
 )
+
+
+def slug_not_only_digits(value: str) -> None:
+    """An API detail URL takes an id or a slug (`/api/v1/programs/ero-annual-awards/`) and reads
+    digits alone as an id, so a slug of a resource the API serves is never only digits."""
+    if value.isascii() and value.isdigit():
+        raise ValidationError(
+            _("A slug cannot be only digits (it would read as an id); add a word, e.g. “awards-2021”."),
+            code="slug_only_digits",
+        )
 
 
 def publication_state(at: datetime.datetime | None, now: datetime.datetime | None = None) -> str:
@@ -106,7 +117,7 @@ class Program(models.Model):
     """An awards series run by one organisation."""
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True, validators=[slug_not_only_digits])
     conferred_by = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="programs")
     description = models.TextField(blank=True, default="")
     website = models.URLField(blank=True, default="")
@@ -142,7 +153,9 @@ class Category(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="categories")
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, help_text="Unique within the programme.")
+    slug = models.SlugField(
+        max_length=200, help_text="Unique within the programme.", validators=[slug_not_only_digits]
+    )
     description = models.TextField(blank=True, default="")
     eligibility = models.TextField(blank=True, default="")
     position = models.PositiveSmallIntegerField(default=0, help_text="Display order; lowest first.")
