@@ -79,6 +79,7 @@ def load_seed_record() -> Nomination:
         {"slug": "ero-annual-awards"},
         name="ERO Annual Awards",
         conferred_by=ero,
+        time_zone="America/Mexico_City",  # where the seed award was presented
         description=(
             "ICE Enforcement and Removal Operations' yearly awards, given in 18 categories to people "
             "whose work shows the standards, values, effort and commitment to national security "
@@ -189,6 +190,7 @@ def load_fictional_programme(today: datetime.date) -> None:
         {"slug": "example-civic-awards"},
         name="Example Civic Awards",
         conferred_by=foundation,
+        time_zone="Europe/London",
         description=f"An invented awards programme for volunteers and community groups. {FICTIONAL}",
     )
     categories = {

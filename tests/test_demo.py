@@ -34,6 +34,7 @@ def test_seed_record_is_loaded_faithfully():
     assert award.edition.year == 2021
     assert award.edition.program.name == "ERO Annual Awards"
     assert award.edition.program.conferred_by.short_name == "ICE ERO"
+    assert award.edition.program.time_zone == "America/Mexico_City"  # where it was presented
     assert award.edition.results_published_at.date() == datetime.date(2022, 9, 28)
     assert award.category.name == "Exemplary Law Enforcement Partnership Award"
     assert award.nominee.name == "Jorge Dominguez Martinez Vertiz"

@@ -65,6 +65,11 @@ class Ceremony(models.Model):
     def get_absolute_url(self):
         return ceremony_path(self.slug)
 
+    @property
+    def publication_time_zone(self) -> str:
+        """The zone staff type and read `announced_at` in: the programme's (not the venue's `timezone`)."""
+        return self.edition.program.time_zone
+
 
 class Presentation(models.Model):
     """How an award was handed over: at which ceremony, by whom, with what words."""
@@ -130,6 +135,11 @@ class Announcement(models.Model):
 
     def get_absolute_url(self):
         return reverse("registry:announcement-detail", kwargs={"slug": self.slug})
+
+    @property
+    def publication_time_zone(self) -> str:
+        """The zone staff type and read `published_at` in: its edition's programme's, else the default."""
+        return self.edition.program.time_zone if self.edition_id else timezone.get_default_timezone_name()
 
     @property
     def is_published(self) -> bool:
