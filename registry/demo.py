@@ -165,9 +165,8 @@ def load_seed_record() -> Nomination:
             "In the last fiscal year, Interpol Mexico vetted more than 23,100 ERO-detained cases for "
             "arrest warrants and helped ERO make 474 fugitive arrests, 52 of them high-profile "
             "removals. William McCafferty, Assistant Attaché for Removal at ERO Mexico City, presented "
-            "the award.\n\n"
-            "Source: ICE news release dated 28 September 2022."
-        ),
+            "the award."
+        ),  # the page names the source itself, from source_url
         source_url="https://www.ice.gov/newsroom",
         edition=edition,
     )

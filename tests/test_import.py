@@ -208,7 +208,7 @@ def test_five_thousand_rows_with_one_bad_row_write_nothing_and_name_the_row(edit
 class TestCommand:
     def test_command_imports_the_sample(self, edition, capsys):
         call_command("import_nominations", str(SAMPLE), "--no-progress")
-        assert "created 3 nomination(s)" in capsys.readouterr().out
+        assert "created 3 nominations" in capsys.readouterr().out
         assert Nomination.objects.count() == 3
 
     def test_command_dry_run_writes_nothing(self, edition, capsys):

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..models import (
     Announcement,
@@ -184,10 +185,15 @@ class EditionAdmin(PublishingAdmin):
             .order_by("category__position", "category__name", "nominee__name")[: PREVIEW_LIMIT + 1]
         )
         hidden = Nomination.objects.filter(edition=obj).exclude(status=Nomination.Status.AWARDED).count()
+        others = ngettext(
+            "the %(count)d other nomination of this edition",
+            "the %(count)d other nominations of this edition",
+            hidden,
+        )
         intro = format_html(
             "<p>At publication the public sees these awards (the recipient, category and citation); "
-            "the {} other nomination(s) of this edition, justifications and internal notes stay hidden.</p>",
-            hidden,
+            "{}, justifications and internal notes stay hidden.</p>",
+            others % {"count": hidden},
         )
         if not awards:
             return intro + format_html(

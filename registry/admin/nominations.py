@@ -11,6 +11,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import ngettext
 
 from ..imports import COLUMNS, nominations_import_file
 from ..models import Achievement, Category, Edition, Nomination, Nominee, Presentation
@@ -305,22 +306,34 @@ class NominationAdmin(HistoryAdmin):
             return
         nominations = queryset.select_related("nominee", "category", "edition").order_by("category_id", "pk")
         report = nominations_change_status(nominations=nominations, status=status, by=request.user)
+        done = {"status": status.label}
         if report.changed:
-            self.message_user(
-                request, f"{len(report.changed)} nomination(s) changed to {status.label}.", messages.SUCCESS
+            changed = ngettext(
+                "%(count)d nomination changed to %(status)s.",
+                "%(count)d nominations changed to %(status)s.",
+                len(report.changed),
             )
+            self.message_user(request, changed % {"count": len(report.changed), **done}, messages.SUCCESS)
         if report.unchanged:
-            self.message_user(request, f"{len(report.unchanged)} nomination(s) were already {status.label}.")
+            unchanged = ngettext(
+                "%(count)d nomination was already %(status)s.",
+                "%(count)d nominations were already %(status)s.",
+                len(report.unchanged),
+            )
+            self.message_user(request, unchanged % {"count": len(report.unchanged), **done})
         if report.refused:
             listed = "; ".join(
                 f"{nomination}: {reason}" for nomination, reason in report.refused[:MAX_REPORTED]
             )
             more = len(report.refused) - MAX_REPORTED
             suffix = f"; and {more} more" if more > 0 else ""
+            refused = ngettext(
+                "%(count)d nomination refused, unchanged — %(listed)s.",
+                "%(count)d nominations refused, unchanged — %(listed)s.",
+                len(report.refused),
+            )
             self.message_user(
-                request,
-                f"{len(report.refused)} nomination(s) refused, unchanged — {listed}{suffix}.",
-                messages.ERROR,
+                request, refused % {"count": len(report.refused), "listed": listed + suffix}, messages.ERROR
             )
 
     def get_urls(self):

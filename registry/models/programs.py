@@ -169,7 +169,9 @@ class CategoryQuerySet(models.QuerySet):
 class Category(models.Model):
     """An award category of a programme, shown in `position` order."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="categories")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="categories", verbose_name=_("programme")
+    )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, help_text="Unique within the programme.")
     description = models.TextField(blank=True, default="")
@@ -220,7 +222,9 @@ class EditionQuerySet(models.QuerySet):
 class Edition(models.Model):
     """One year of a programme; its results go public at `results_published_at`."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="editions")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="editions", verbose_name=_("programme")
+    )
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
         help_text="The award year; ceremonies may fall in a later year.",
