@@ -119,7 +119,9 @@ def test_announcements_take_the_zone_of_their_editions_programme_and_utc_without
         assert editor.post(change_url(announcement), data).status_code == 302
 
     assert Announcement.objects.get(pk=zoned.pk).published_at == datetime.datetime(2030, 1, 16, 2, tzinfo=UTC)
-    assert Announcement.objects.get(pk=plain.pk).published_at == datetime.datetime(2030, 1, 15, 20, tzinfo=UTC)
+    assert Announcement.objects.get(pk=plain.pk).published_at == datetime.datetime(
+        2030, 1, 15, 20, tzinfo=UTC
+    )
     assert "Times in America/Mexico_City." in editor.get(change_url(zoned)).content.decode()
     assert "Times in UTC." in editor.get(change_url(plain)).content.decode()
     listing = editor.get(reverse("admin:registry_announcement_changelist")).content.decode()

@@ -3,6 +3,7 @@ landmarks and labels on every page, the sitemap and robots.txt."""
 
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -222,10 +223,10 @@ def test_favicon_ico_leads_to_the_site_icon_that_every_page_links(client, admin_
     response = client.get("/favicon.ico")
     assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.svg"
-    icon = finders.find("img/favicon.svg")
-    assert icon and open(icon, encoding="utf-8").read().startswith("<svg")
+    assert Path(finders.find("img/favicon.svg")).read_text(encoding="utf-8").startswith("<svg")
+    link = '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">'
     for page in (client.get("/"), admin_client.get("/admin/")):
-        assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page.content.decode()
+        assert link in page.content.decode()
 
 
 def test_404_page_is_friendly_and_offers_a_way_on(client):

@@ -75,7 +75,9 @@ class PublishingAdmin(ProgrammeTimeZoneAdmin, HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if self.publish_field in form.changed_data:
-            obj._change_reason = publication_label(getattr(obj, self.publish_field), obj.publication_time_zone)
+            obj._change_reason = publication_label(
+                getattr(obj, self.publish_field), obj.publication_time_zone
+            )
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("State"))
@@ -97,7 +99,11 @@ class PublishingAdmin(ProgrammeTimeZoneAdmin, HistoryAdmin):
             self.message_user(
                 request,
                 _("%(count)d %(items)s: %(when)s.")
-                % {"count": count, "items": model_ngettext(self.opts, count), "when": publication_label(at, zone)},
+                % {
+                    "count": count,
+                    "items": model_ngettext(self.opts, count),
+                    "when": publication_label(at, zone),
+                },
             )
 
     @admin.action(description="Publish selected now", permissions=["publish"])
@@ -298,8 +304,8 @@ class AnnouncementAdmin(PublishingAdmin):
     publish_service = staticmethod(announcement_publish)
     zoned_fields = ["published_at"]
     zone_from = ("edition", "program__time_zone")
-    zone_unknown_help = (
-        _("Times in the time zone of the edition's programme, or the site's without an edition.")
+    zone_unknown_help = _(
+        "Times in the time zone of the edition's programme, or the site's without an edition."
     )
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "state", "edition"]

@@ -4,12 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import time_zone_named
-
-
-def as_pk(value) -> str | None:
-    """A posted or URL id as a database id, or None (never a 500 on a crafted one)."""
-    value = str(value or "")
-    return value if value.isdigit() and len(value) <= 18 else None
+from .list_filters import as_id
 
 
 class ProgrammeTimeZoneAdmin:
@@ -31,10 +26,14 @@ class ProgrammeTimeZoneAdmin:
         field, path = self.zone_from
         if request.method == "POST":
             related = self.model._meta.get_field(field).related_model
-            posted = as_pk(request.POST.get(field))
+            posted = as_id(request.POST.get(field))
             return related.objects.filter(pk=posted).values_list(path, flat=True).first() if posted else None
-        pk = as_pk(object_id)
-        return self.model.objects.filter(pk=pk).values_list(f"{field}__{path}", flat=True).first() if pk else None
+        pk = as_id(object_id)
+        return (
+            self.model.objects.filter(pk=pk).values_list(f"{field}__{path}", flat=True).first()
+            if pk
+            else None
+        )
 
     def in_programme_zone(self, view, request, object_id, *args, **kwargs):
         with timezone.override(time_zone_named(self.time_zone_name(request, object_id))):

@@ -70,7 +70,9 @@ def award_row(award: Award, *, show_program: bool = False, recipient_only: bool 
     comma = ", " if title and affiliation else ""
     who = f"{title}{comma}{escape(affiliation or '')}"
     if recipient.country:  # in brackets after a title or an affiliation; alone, it needs none
-        who += f' <span class="country">({country})</span>' if who else f'<span class="country">{country}</span>'
+        who += (
+            f' <span class="country">({country})</span>' if who else f'<span class="country">{country}</span>'
+        )
     program = f'<span class="award-row__program">{escape(award.program.name)}</span>' if show_program else ""
     return mark_safe(  # noqa: S308 - escaped above
         '<li class="award-row">\n'
