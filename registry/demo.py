@@ -367,9 +367,32 @@ def load_fictional_programme(today: datetime.date) -> None:
     )
 
 
+def load_import_sample_programme() -> None:
+    """What docs/samples/nominations.csv names, so a newcomer's first import (docs/import.md) works:
+    an unpublished 2021 edition of a fictional programme, with its two categories."""
+    program = _upsert(
+        Program,
+        {"slug": "example-awards"},
+        name="Example Awards (fictional import sample)",
+        conferred_by=Organization.objects.get(slug="example-civic-foundation"),
+        description=f"Takes the nominations of docs/samples/nominations.csv. {FICTIONAL}",
+    )
+    for position, (slug, name) in enumerate(
+        [("partnership", "Partnership Award"), ("innovation", "Innovation Award")]
+    ):
+        _upsert(
+            Category, {"program": program, "slug": slug}, name=name, position=position, description=FICTIONAL
+        )
+    _upsert(
+        Edition, {"program": program, "year": 2021}, name="2021 Example Awards", results_published_at=None
+    )
+
+
 @transaction.atomic
 def load_demo(today: datetime.date | None = None) -> Nomination:
-    """Load the seed record and the fictional programme; running it again changes nothing."""
+    """Load the seed record, the fictional programme and the import sample's; running it again
+    changes nothing."""
     seed_award = load_seed_record()
     load_fictional_programme(today or timezone.localdate())
+    load_import_sample_programme()
     return seed_award

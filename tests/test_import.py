@@ -2,6 +2,8 @@
 never moves or edits a stored nomination or nominee, and only the committee imports decisions."""
 
 import io
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -253,3 +255,23 @@ class TestAdminImport:
         with SAMPLE.open("rb") as handle:
             assert client.post(self.url, {"file": handle}).status_code == 403
         assert not Nomination.objects.exists()
+
+
+def test_the_documented_sample_imports_cleanly_into_the_demo_data(capsys, monkeypatch):
+    """Each `manage.py` line of docs/import.md's sample block, run as written, on a fresh database."""
+    monkeypatch.chdir(SAMPLE.parent.parent.parent)  # the checkout, where the docs' paths start
+    docs = (SAMPLE.parent.parent / "import.md").read_text(encoding="utf-8")
+    [block] = [b for b in re.findall(r"```sh\n(.*?)```", docs, re.S) if "import_nominations" in b]
+    commands = [shlex.split(line.split("manage.py", 1)[1]) for line in block.splitlines()]
+    assert [c[0] for c in commands] == ["migrate", "load_demo", "import_nominations", "import_nominations"]
+
+    for name, *args in commands:
+        call_command(name, *args, "--no-progress" if name == "import_nominations" else "--verbosity=0")
+
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert "3 rows: would create 3 nominations and 2 new nominees" in out
+    assert "3 rows: created 3 nominations and 2 new nominees" in out
+    imported = Nomination.objects.filter(edition__program__slug="example-awards", edition__year=2021)
+    assert imported.count() == 3
+    assert not imported.public().exists()  # an unpublished edition: nothing shows on the site
