@@ -300,7 +300,7 @@ def _set_publication_time(*, instance, field: str, permission: str, at: datetime
         setattr(current, field, at)
         if by is not None:
             current._history_user = by
-        current._change_reason = publication_label(at, current.publication_time_zone)
+        current._change_reason = publication_label(at, instance.publication_time_zone)
         current.save(update_fields=[field])
     setattr(instance, field, at)
     return current

@@ -65,11 +65,6 @@ class Ceremony(models.Model):
     def get_absolute_url(self):
         return ceremony_path(self.slug)
 
-    @property
-    def publication_time_zone(self) -> str:
-        """The zone staff type and read `announced_at` in: the programme's (not the venue's `timezone`)."""
-        return self.edition.program.time_zone
-
 
 class Presentation(models.Model):
     """How an award was handed over: at which ceremony, by whom, with what words."""
