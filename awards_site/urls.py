@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from registry.api.views import SchemaView
@@ -14,5 +17,8 @@ urlpatterns = [
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/(?:.*/)?$", api_not_found),  # any other /api/ path (v2, typos): a JSON 404
+    # Browsers ask for /favicon.ico whatever the page says. Looked up at request time: the
+    # hashed static name exists only once collectstatic has run. Not permanent: the hash changes.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"))),
     path("", include("registry.urls")),
 ]

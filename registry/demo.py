@@ -79,6 +79,7 @@ def load_seed_record() -> Nomination:
         {"slug": "ero-annual-awards"},
         name="ERO Annual Awards",
         conferred_by=ero,
+        time_zone="America/Mexico_City",  # where the seed award was presented
         description=(
             "ICE Enforcement and Removal Operations' yearly awards, given in 18 categories to people "
             "whose work shows the standards, values, effort and commitment to national security "
@@ -164,9 +165,8 @@ def load_seed_record() -> Nomination:
             "In the last fiscal year, Interpol Mexico vetted more than 23,100 ERO-detained cases for "
             "arrest warrants and helped ERO make 474 fugitive arrests, 52 of them high-profile "
             "removals. William McCafferty, Assistant Attaché for Removal at ERO Mexico City, presented "
-            "the award.\n\n"
-            "Source: ICE news release dated 28 September 2022."
-        ),
+            "the award."
+        ),  # the page names the source itself, from source_url
         source_url="https://www.ice.gov/newsroom",
         edition=edition,
     )
@@ -189,6 +189,7 @@ def load_fictional_programme(today: datetime.date) -> None:
         {"slug": "example-civic-awards"},
         name="Example Civic Awards",
         conferred_by=foundation,
+        time_zone="Europe/London",
         description=f"An invented awards programme for volunteers and community groups. {FICTIONAL}",
     )
     categories = {
@@ -366,9 +367,32 @@ def load_fictional_programme(today: datetime.date) -> None:
     )
 
 
+def load_import_sample_programme() -> None:
+    """What docs/samples/nominations.csv names, so a newcomer's first import (docs/import.md) works:
+    an unpublished 2021 edition of a fictional programme, with its two categories."""
+    program = _upsert(
+        Program,
+        {"slug": "example-awards"},
+        name="Example Awards (fictional import sample)",
+        conferred_by=Organization.objects.get(slug="example-civic-foundation"),
+        description=f"Takes the nominations of docs/samples/nominations.csv. {FICTIONAL}",
+    )
+    for position, (slug, name) in enumerate(
+        [("partnership", "Partnership Award"), ("innovation", "Innovation Award")]
+    ):
+        _upsert(
+            Category, {"program": program, "slug": slug}, name=name, position=position, description=FICTIONAL
+        )
+    _upsert(
+        Edition, {"program": program, "year": 2021}, name="2021 Example Awards", results_published_at=None
+    )
+
+
 @transaction.atomic
 def load_demo(today: datetime.date | None = None) -> Nomination:
-    """Load the seed record and the fictional programme; running it again changes nothing."""
+    """Load the seed record, the fictional programme and the import sample's; running it again
+    changes nothing."""
     seed_award = load_seed_record()
     load_fictional_programme(today or timezone.localdate())
+    load_import_sample_programme()
     return seed_award

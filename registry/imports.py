@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 from django_countries import countries
 from simple_history.utils import bulk_create_with_history
 
@@ -62,13 +63,32 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> str:
+        rows = ngettext("%(count)d row", "%(count)d rows", self.rows) % {"count": self.rows}
         if self.errors:
-            return f"{len(self.errors)} error(s) in {self.rows} row(s): nothing was imported."
-        verb = "would create" if self.dry_run else "created"
-        return (
-            f"{self.rows} row(s): {verb} {self.created} nomination(s) and {self.nominees_created} "
-            f"new nominee(s); {len(self.skipped)} already in the registry (left unchanged)."
-        )
+            errors = ngettext("%(count)d error", "%(count)d errors", len(self.errors))
+            return gettext("%(errors)s in %(rows)s: nothing was imported.") % {
+                "errors": errors % {"count": len(self.errors)},
+                "rows": rows,
+            }
+        counts = {
+            "rows": rows,
+            "nominations": ngettext("%(count)d nomination", "%(count)d nominations", self.created)
+            % {"count": self.created},
+            "nominees": ngettext("%(count)d new nominee", "%(count)d new nominees", self.nominees_created)
+            % {"count": self.nominees_created},
+            "skipped": len(self.skipped),
+        }
+        if self.dry_run:
+            text = gettext(
+                "%(rows)s: would create %(nominations)s and %(nominees)s; "
+                "%(skipped)d already in the registry (left unchanged)."
+            )
+        else:
+            text = gettext(
+                "%(rows)s: created %(nominations)s and %(nominees)s; "
+                "%(skipped)d already in the registry (left unchanged)."
+            )
+        return text % counts
 
 
 def read_csv(file) -> tuple[list[str], list[list[str]]]:

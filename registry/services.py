@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .models import Announcement, Category, Edition, Nomination, Nominee, publication_label
 
@@ -51,10 +52,11 @@ def nomination_status_problem(
                 .count()
             )
             if awarded >= category.max_awards:
-                return (
-                    f"{category.name} already has {awarded} award(s) in this edition "
-                    f"(at most {category.max_awards})."
-                )
+                return ngettext(
+                    "%(category)s already has %(count)d award in this edition (at most %(most)d).",
+                    "%(category)s already has %(count)d awards in this edition (at most %(most)d).",
+                    awarded,
+                ) % {"category": category.name, "count": awarded, "most": category.max_awards}
     return None
 
 
@@ -206,10 +208,11 @@ def nomination_move_problem(
     if status == Nomination.Status.AWARDED and counted_elsewhere and category.max_awards is not None:
         awarded = Nomination.objects.awarded().filter(edition=edition, category=category).count()
         if awarded >= category.max_awards:
-            return (
-                f"{category.name} already has {awarded} award(s) in {edition} "
-                f"(at most {category.max_awards})."
-            )
+            return ngettext(
+                "%(category)s already has %(count)d award in %(edition)s (at most %(most)d).",
+                "%(category)s already has %(count)d awards in %(edition)s (at most %(most)d).",
+                awarded,
+            ) % {"category": category.name, "count": awarded, "edition": edition, "most": category.max_awards}
     return None
 
 
@@ -297,7 +300,7 @@ def _set_publication_time(*, instance, field: str, permission: str, at: datetime
         setattr(current, field, at)
         if by is not None:
             current._history_user = by
-        current._change_reason = publication_label(at)
+        current._change_reason = publication_label(at, instance.publication_time_zone)
         current.save(update_fields=[field])
     setattr(instance, field, at)
     return current

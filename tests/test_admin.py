@@ -271,7 +271,7 @@ class TestClerk:
     def test_clerk_sends_to_review_with_the_bulk_action(self, staff_client):
         nominations = NominationFactory.create_batch(3)
         response = run_action(staff_client("clerk"), "mark_in_review", nominations)
-        assert "3 nomination(s) changed to In review." in messages_of(response)
+        assert "3 nominations changed to In review." in messages_of(response)
         assert set(Nomination.objects.values_list("status", flat=True)) == {Status.IN_REVIEW}
 
     @pytest.mark.parametrize("field", ["edition", "category", "nominee"])
@@ -397,8 +397,8 @@ class TestCommittee:
         early = NominationFactory(edition=edition, category=category)
         response = run_action(staff_client("committee"), "mark_awarded", [first, second, early])
         shown = " ".join(messages_of(response))
-        assert "1 nomination(s) changed to Awarded." in shown
-        assert "2 nomination(s) refused" in shown
+        assert "1 nomination changed to Awarded." in shown
+        assert "2 nominations refused" in shown
         assert "at most 1" in shown and "cannot go from Submitted to Awarded" in shown
         assert Nomination.objects.awarded().count() == 1
         assert first.history.first().history_user.username == "committee"
@@ -432,7 +432,7 @@ class TestCommittee:
         award = AwardFactory(edition=edition)
         response = staff_client("committee").post(change_url(award), nomination_form(award, category=full.pk))
         assert response.status_code == 200
-        assert "already has 1 award(s)" in form_errors(response)["category"]
+        assert "already has 1 award in" in form_errors(response)["category"]
         assert Nomination.objects.awarded().filter(category=full).count() == 1
 
     def test_committee_awarding_into_a_full_category_in_the_same_save_is_refused(self, staff_client):
@@ -504,7 +504,7 @@ class TestCommittee:
         client = staff_client("committee")
         for action in ["mark_withdrawn", "mark_not_selected", "mark_in_review"]:
             shown = " ".join(messages_of(run_action(client, action, [award])))
-            assert "1 nomination(s) refused" in shown and "cannot go from Awarded" in shown
+            assert "1 nomination refused" in shown and "cannot go from Awarded" in shown
         assert Nomination.objects.public().get() == award
 
     def test_committee_cannot_publish_or_add_nominations(self, staff_client):
@@ -558,7 +558,7 @@ class TestEditor:
         assert "Winner Example" in page and "For the public record." in page
         assert "Not Chosen Example" not in page
         assert "Internal reasoning" not in page
-        assert "the 1 other nomination(s)" in page
+        assert "the 1 other nomination of this edition" in page
 
     def test_announcement_preview_flags_related_awards_that_will_not_be_public(self, staff_client):
         announcement = AnnouncementFactory(published_at=None, summary="Results are out.")

@@ -197,6 +197,44 @@ def test_award_entered_decided_and_scheduled_by_staff_is_public_only_once_publis
     assert item["_awards"]["recipient"]["name"] == recipient
 
 
+@pytest.mark.usefixtures("staff_roles")
+def test_nominations_list_shows_each_status_without_scrolling_at_1280_px(browsing, staff_user):
+    """Long names are cut short by the admin stylesheet, so the status column stays in view."""
+    program = ProgramFactory(name="International Exemplary Partnership and Cooperation Awards Programme")
+    edition = EditionFactory(program=program, year=2025, results_published_at=None)
+    for index in range(3):
+        category = CategoryFactory(
+            program=program, name=f"Exemplary Law Enforcement Partnership and Cooperation Award {index}"
+        )
+        AwardFactory(
+            edition=edition,
+            category=category,
+            nominee__name=f"Jorge Alejandro Dominguez Martinez Vertiz de la Fuente y Castañeda {index}",
+            status=Nomination.Status.IN_REVIEW,
+        )
+    staff_user("clerk")
+    clerk = browsing.new_page()  # 1280 px wide
+    log_in(clerk, "clerk")
+    clerk.goto("/admin/registry/nomination/")
+    browsing.step(clerk, "nominations list at 1280 px")
+
+    width = clerk.viewport_size["width"]
+    assert width == 1280
+    results = clerk.locator("#changelist .results").bounding_box()
+    statuses = clerk.locator("#result_list td.field-status")
+    expect(statuses).to_have_count(3)
+    for cell in statuses.all():
+        expect(cell).to_have_text("In review")
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= min(width, results["x"] + results["width"]), box
+    # Nothing needs a horizontal scroll, the page's or the table's own.
+    assert clerk.evaluate("document.documentElement.scrollWidth") <= width
+    table_scroll = "(el => el.scrollWidth - el.clientWidth)(document.querySelector('#changelist .results'))"
+    assert clerk.evaluate(table_scroll) <= 0
+    # A name cut short on screen is still whole in the page, for assistive technology.
+    expect(clerk.locator("#result_list td.field-nominee a").first).to_contain_text("Castañeda")
+
+
 # --- The public: find the seed's award, filter, page, download, all by keyboard ----------------
 
 

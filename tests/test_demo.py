@@ -34,6 +34,7 @@ def test_seed_record_is_loaded_faithfully():
     assert award.edition.year == 2021
     assert award.edition.program.name == "ERO Annual Awards"
     assert award.edition.program.conferred_by.short_name == "ICE ERO"
+    assert award.edition.program.time_zone == "America/Mexico_City"  # where it was presented
     assert award.edition.results_published_at.date() == datetime.date(2022, 9, 28)
     assert award.category.name == "Exemplary Law Enforcement Partnership Award"
     assert award.nominee.name == "Jorge Dominguez Martinez Vertiz"
@@ -81,3 +82,11 @@ def test_everything_invented_is_labelled_fictional():
         assert "Fictional" in nominee.biography
     invented = Nomination.objects.exclude(nominee__slug=SEED_SLUG).exclude(citation="")
     assert all("ictional" in n.citation or "never be shown" in n.citation for n in invented)
+
+
+def test_the_seed_announcement_names_its_source_once(client):
+    call_command("load_demo", verbosity=0)
+    announcement = Announcement.objects.get(source_url__startswith="https://www.ice.gov")
+    page = client.get(announcement.get_absolute_url()).content.decode()
+    assert page.count("Source:") == 1
+    assert 'Source: <a href="https://www.ice.gov/newsroom"' in page

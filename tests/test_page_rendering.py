@@ -142,7 +142,7 @@ def test_award_list_rows_keep_their_markup(client):
         'Director &lt;General&gt;, Org &amp; Co <span class="country">(Mexico)</span>',
         "Org &amp; Co",
         'Chief <span class="country">(United Kingdom)</span>',
-        ' <span class="country">(France)</span>',
+        '<span class="country">France</span>',  # alone: no brackets, no stray space
     ]
     page = client.get("/awards/").content.decode()
     for award, meta in zip(awards, metas, strict=True):

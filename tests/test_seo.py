@@ -3,8 +3,10 @@ landmarks and labels on every page, the sitemap and robots.txt."""
 
 import json
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from .factories import (
@@ -215,6 +217,16 @@ def test_robots_txt_points_to_the_sitemap(client):
     assert "User-agent: *" in body
     assert "Disallow: /admin/" in body
     assert f"Sitemap: http://{HOST}/sitemap.xml" in body
+
+
+def test_favicon_ico_leads_to_the_site_icon_that_every_page_links(client, admin_client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert Path(finders.find("img/favicon.svg")).read_text(encoding="utf-8").startswith("<svg")
+    link = '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">'
+    for page in (client.get("/"), admin_client.get("/admin/")):
+        assert link in page.content.decode()
 
 
 def test_404_page_is_friendly_and_offers_a_way_on(client):

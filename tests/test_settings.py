@@ -196,3 +196,17 @@ def test_manage_py_without_secret_key_says_what_to_set_without_a_traceback():
     assert completed.returncode == 1
     assert completed.stderr.strip().startswith("Configuration error: SECRET_KEY must be set")
     assert "Traceback" not in completed.stderr
+
+
+def test_sqlite_migrate_and_check_agree_without_a_covering_index_warning(tmp_path):
+    # SQLite builds the award-order index without its PostgreSQL covering column, on purpose.
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "DEBUG": "1"}
+
+    migrated = run("", "migrate", "--noinput", **database)
+    checked = run("", "check", "--database", "default", **database)
+
+    assert migrated.returncode == 0 and checked.returncode == 0, migrated.stderr + checked.stderr
+    assert "Running migrations" in migrated.stdout
+    for output in (migrated.stdout, migrated.stderr, checked.stdout, checked.stderr):
+        assert "W040" not in output
+    assert "System check identified no issues" in checked.stdout

@@ -6,12 +6,15 @@ what each may do are described in docs/admin.md.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..models import (
     Announcement,
@@ -34,6 +37,7 @@ from ..services import (
 from .history import HistoryAdmin
 from .nominations import NominationAdmin
 from .scale import EstimatedCountPaginator, search_words
+from .time_zones import ProgrammeTimeZoneAdmin
 
 __all__ = ["NominationAdmin"]
 
@@ -50,8 +54,11 @@ def country_name(obj) -> str:
     return obj.country.name
 
 
-class PublishingAdmin(HistoryAdmin):
-    """Publication time read-only without the publish permission; actions publish through the service."""
+class PublishingAdmin(ProgrammeTimeZoneAdmin, HistoryAdmin):
+    """Publication time read-only without the publish permission; actions publish through the service.
+
+    Times are typed and shown in the programme's zone (`ProgrammeTimeZoneAdmin`).
+    """
 
     publish_field: str
     publish_permission: str
@@ -68,11 +75,17 @@ class PublishingAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if self.publish_field in form.changed_data:
-            obj._change_reason = publication_label(getattr(obj, self.publish_field))
+            obj._change_reason = publication_label(
+                getattr(obj, self.publish_field), obj.publication_time_zone
+            )
         super().save_model(request, obj, form, change)
 
+    @admin.display(description=_("State"))
+    def state(self, obj):
+        return publication_label(getattr(obj, self.publish_field), obj.publication_time_zone)
+
     def _publish(self, request, queryset, at):
-        done = 0
+        done = {}  # time zone: how many, so each programme's time is told in its own zone
         for obj in queryset:
             try:
                 self.publish_service(**{self.opts.model_name: obj, "at": at, "by": request.user})
@@ -80,8 +93,18 @@ class PublishingAdmin(HistoryAdmin):
                 reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 self.message_user(request, f"{obj}: {reason}", messages.ERROR)
             else:
-                done += 1
-        self.message_user(request, f"{done} {self.opts.verbose_name_plural}: {publication_label(at)}.")
+                zone = obj.publication_time_zone
+                done[zone] = done.get(zone, 0) + 1
+        for zone, count in done.items():
+            self.message_user(
+                request,
+                _("%(count)d %(items)s: %(when)s.")
+                % {
+                    "count": count,
+                    "items": model_ngettext(self.opts, count),
+                    "when": publication_label(at, zone),
+                },
+            )
 
     @admin.action(description="Publish selected now", permissions=["publish"])
     def publish_now(self, request, queryset):
@@ -111,7 +134,7 @@ class CategoryInline(admin.TabularInline):
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
-    list_display = ["name", "conferred_by"]
+    list_display = ["name", "conferred_by", "time_zone"]
     list_select_related = ["conferred_by"]
     search_fields = ["name", "conferred_by__name", "conferred_by__short_name"]
     autocomplete_fields = ["conferred_by"]
@@ -134,6 +157,9 @@ class EditionAdmin(PublishingAdmin):
     publish_field = "results_published_at"
     publish_permission = "publish_edition"
     publish_service = staticmethod(edition_publish)
+    zoned_fields = ["results_published_at"]
+    zone_from = ("program", "time_zone")
+    zone_unknown_help = _("Times in the programme's time zone.")
     list_display = ["name", "program", "year", "state", "nominations_open", "nominations_close"]
     list_filter = ["program", "year"]
     list_select_related = ["program"]
@@ -153,10 +179,6 @@ class EditionAdmin(PublishingAdmin):
     readonly_fields = ["state", "public_preview"]
     actions = ["publish_now", "unpublish"]
 
-    @admin.display(description="State")
-    def state(self, obj):
-        return publication_label(obj.results_published_at)
-
     @admin.display(description="What becomes public")
     def public_preview(self, obj):
         if obj.pk is None:
@@ -169,10 +191,15 @@ class EditionAdmin(PublishingAdmin):
             .order_by("category__position", "category__name", "nominee__name")[: PREVIEW_LIMIT + 1]
         )
         hidden = Nomination.objects.filter(edition=obj).exclude(status=Nomination.Status.AWARDED).count()
+        others = ngettext(
+            "the %(count)d other nomination of this edition",
+            "the %(count)d other nominations of this edition",
+            hidden,
+        )
         intro = format_html(
             "<p>At publication the public sees these awards (the recipient, category and citation); "
-            "the {} other nomination(s) of this edition, justifications and internal notes stay hidden.</p>",
-            hidden,
+            "{}, justifications and internal notes stay hidden.</p>",
+            others % {"count": hidden},
         )
         if not awards:
             return intro + format_html(
@@ -257,7 +284,10 @@ class NomineeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ceremony)
-class CeremonyAdmin(admin.ModelAdmin):
+class CeremonyAdmin(ProgrammeTimeZoneAdmin, admin.ModelAdmin):
+    zoned_fields = ["announced_at"]
+    zone_from = ("edition", "program__time_zone")
+    zone_unknown_help = _("Times in the time zone of the edition's programme.")
     list_display = ["name", "date", "city", country_name, "edition"]
     list_filter = ["country"]
     list_select_related = ["edition"]
@@ -272,19 +302,20 @@ class AnnouncementAdmin(PublishingAdmin):
     publish_field = "published_at"
     publish_permission = "publish_announcement"
     publish_service = staticmethod(announcement_publish)
+    zoned_fields = ["published_at"]
+    zone_from = ("edition", "program__time_zone")
+    zone_unknown_help = _(
+        "Times in the time zone of the edition's programme, or the site's without an edition."
+    )
     formfield_overrides = HTTPS_URLS
     list_display = ["title", "state", "edition"]
-    list_select_related = ["edition"]
+    list_select_related = ["edition__program"]
     search_fields = ["title", "summary", "body"]
     autocomplete_fields = ["edition", "related_awards"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     readonly_fields = ["state", "public_preview"]
     actions = ["publish_now", "unpublish"]
-
-    @admin.display(description="State")
-    def state(self, obj):
-        return publication_label(obj.published_at)
 
     @admin.display(description="What becomes public")
     def public_preview(self, obj):

@@ -11,9 +11,10 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import ngettext
 
 from ..imports import COLUMNS, nominations_import_file
-from ..models import Achievement, Category, Edition, Nomination, Nominee, Presentation
+from ..models import Achievement, Category, Nomination, Nominee, Presentation
 from ..services import (
     MOVE_FIELDS,
     PUBLIC_NOMINATION_FIELDS,
@@ -25,6 +26,7 @@ from ..services import (
     nominations_change_status,
 )
 from .history import HistoryAdmin
+from .list_filters import CategoryListFilter, YearListFilter, as_id
 from .scale import EstimatedCountPaginator, search_words
 from .spreadsheets import csv_response, xlsx_response
 
@@ -33,53 +35,6 @@ MAX_REPORTED = 20  # refusals listed by name after a bulk action; the rest are c
 # Each nomination is its own locked transaction: more than this would outlast a request timeout
 # half-way, with the report lost. Filter first, then act in batches.
 MAX_BULK = 5_000
-
-
-def as_id(value: str | None) -> int | None:
-    """A query-string value as a database id, or None for anything else (never a 500)."""
-    return int(value) if value and value.isdigit() and len(value) <= 18 else None
-
-
-class YearListFilter(admin.SimpleListFilter):
-    """Years from the editions table: the default filter would scan every nomination for them."""
-
-    title = "year"
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = Edition.objects.order_by("-year").values_list("year", flat=True).distinct()
-        return [(str(year), str(year)) for year in years]
-
-    def queryset(self, request, queryset):
-        year = as_id(self.value())
-        if year is None:
-            return queryset
-        # Edition ids, not a join: the count can then use the (status, edition) index alone.
-        return queryset.filter(
-            edition__in=list(Edition.objects.filter(year=year).values_list("pk", flat=True))
-        )
-
-
-class CategoryListFilter(admin.SimpleListFilter):
-    """The categories of the programme chosen in the programme filter (hidden until one is)."""
-
-    title = "category"
-    parameter_name = "category"
-    program_parameter = "edition__program__id__exact"
-
-    def lookups(self, request, model_admin):
-        program = request.GET.get(self.program_parameter, "")
-        if not program.isdigit() or len(program) > 18:
-            return []
-        return [
-            (str(pk), name) for pk, name in Category.objects.filter(program=program).values_list("pk", "name")
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit() and len(value) <= 18:
-            return queryset.filter(category_id=int(value))
-        return queryset
 
 
 class SaveRefused(Exception):
@@ -169,7 +124,9 @@ def _status_action(status: Status, description: str, permissions: list[str]):
 @admin.register(Nomination)
 class NominationAdmin(HistoryAdmin):
     form = NominationForm
-    list_display = ["id", "nominee", "category", "edition", "status", "updated_at"]
+    # Status right after the nominee, and long names cut short by static/css/admin.css, so that
+    # the status is in view at 1280 px beside the sidebar and the filters.
+    list_display = ["id", "nominee", "status", "category", "edition"]
     list_display_links = ["id", "nominee"]
     list_filter = [
         "status",
@@ -305,22 +262,34 @@ class NominationAdmin(HistoryAdmin):
             return
         nominations = queryset.select_related("nominee", "category", "edition").order_by("category_id", "pk")
         report = nominations_change_status(nominations=nominations, status=status, by=request.user)
+        done = {"status": status.label}
         if report.changed:
-            self.message_user(
-                request, f"{len(report.changed)} nomination(s) changed to {status.label}.", messages.SUCCESS
+            changed = ngettext(
+                "%(count)d nomination changed to %(status)s.",
+                "%(count)d nominations changed to %(status)s.",
+                len(report.changed),
             )
+            self.message_user(request, changed % {"count": len(report.changed), **done}, messages.SUCCESS)
         if report.unchanged:
-            self.message_user(request, f"{len(report.unchanged)} nomination(s) were already {status.label}.")
+            unchanged = ngettext(
+                "%(count)d nomination was already %(status)s.",
+                "%(count)d nominations were already %(status)s.",
+                len(report.unchanged),
+            )
+            self.message_user(request, unchanged % {"count": len(report.unchanged), **done})
         if report.refused:
             listed = "; ".join(
                 f"{nomination}: {reason}" for nomination, reason in report.refused[:MAX_REPORTED]
             )
             more = len(report.refused) - MAX_REPORTED
             suffix = f"; and {more} more" if more > 0 else ""
+            refused = ngettext(
+                "%(count)d nomination refused, unchanged — %(listed)s.",
+                "%(count)d nominations refused, unchanged — %(listed)s.",
+                len(report.refused),
+            )
             self.message_user(
-                request,
-                f"{len(report.refused)} nomination(s) refused, unchanged — {listed}{suffix}.",
-                messages.ERROR,
+                request, refused % {"count": len(report.refused), "listed": listed + suffix}, messages.ERROR
             )
 
     def get_urls(self):

@@ -132,5 +132,10 @@ class Announcement(models.Model):
         return reverse("registry:announcement-detail", kwargs={"slug": self.slug})
 
     @property
+    def publication_time_zone(self) -> str:
+        """The zone staff type and read `published_at` in: its edition's programme's, else the default."""
+        return self.edition.program.time_zone if self.edition_id else timezone.get_default_timezone_name()
+
+    @property
     def is_published(self) -> bool:
         return self.published_at is not None and self.published_at <= timezone.now()

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -40,13 +41,28 @@ def publication_state(at: datetime.datetime | None, now: datetime.datetime | Non
     return "scheduled" if at > (now or timezone.now()) else "published"
 
 
-def publication_label(at: datetime.datetime | None) -> str:
-    """Draft / Scheduled for … / Published …, as staff read it in the admin and the history."""
+def time_zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """The zone of that IANA name; the default zone (settings.TIME_ZONE) for none or an unknown one."""
+    try:
+        return zoneinfo.ZoneInfo(name) if name else timezone.get_default_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_default_timezone()
+
+
+def publication_label(at: datetime.datetime | None, time_zone: str | None = None) -> str:
+    """Draft / Scheduled for … / Published …, as staff read it in the admin and the history.
+
+    The time is given in `time_zone` (the programme's, `publication_time_zone`), or else the
+    active zone, and followed by that zone's name.
+    """
     state = publication_state(at)
     if state == "draft":
-        return "Draft"
-    local = timezone.localtime(at)
-    return f"{state.capitalize()} {'for ' if state == 'scheduled' else ''}{local:%Y-%m-%d %H:%M %Z}"
+        return gettext("Draft")
+    zone = time_zone_named(time_zone) if time_zone else timezone.get_current_timezone()
+    local = f"{timezone.localtime(at, zone):%Y-%m-%d %H:%M} {zone.key}"
+    if state == "scheduled":
+        return gettext("Scheduled for %(time)s") % {"time": local}
+    return gettext("Published %(time)s") % {"time": local}
 
 
 def validate_timezone(value: str) -> None:
@@ -121,12 +137,24 @@ class Program(models.Model):
     conferred_by = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="programs")
     description = models.TextField(blank=True, default="")
     website = models.URLField(blank=True, default="")
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text=_(
+            "IANA time zone in which staff type and read the publication times of this programme's "
+            "editions and announcements, e.g. America/Mexico_City. They are stored in UTC."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProgramQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
         constraints = [
             models.CheckConstraint(
                 condition=web_url_condition("website"),
@@ -151,7 +179,9 @@ class CategoryQuerySet(models.QuerySet):
 class Category(models.Model):
     """An award category of a programme, shown in `position` order."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="categories")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="categories", verbose_name=_("programme")
+    )
     name = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200, help_text="Unique within the programme.", validators=[slug_not_only_digits]
@@ -204,7 +234,9 @@ class EditionQuerySet(models.QuerySet):
 class Edition(models.Model):
     """One year of a programme; its results go public at `results_published_at`."""
 
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="editions")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="editions", verbose_name=_("programme")
+    )
     year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)],
         help_text="The award year; ceremonies may fall in a later year.",
@@ -262,3 +294,8 @@ class Edition(models.Model):
     @property
     def publication_state(self) -> str:
         return publication_state(self.results_published_at)
+
+    @property
+    def publication_time_zone(self) -> str:
+        """The zone staff type and read `results_published_at` in: the programme's."""
+        return self.program.time_zone

@@ -68,7 +68,11 @@ def award_row(award: Award, *, show_program: bool = False, recipient_only: bool 
         country = f' <span class="country muted">({country})</span>' if recipient.country else ""
         return mark_safe(f'<li><a href="{escape(recipient.path)}">{name}</a>{who}{country}</li>')  # noqa: S308
     comma = ", " if title and affiliation else ""
-    country = f' <span class="country">({country})</span>' if recipient.country else ""
+    who = f"{title}{comma}{escape(affiliation or '')}"
+    if recipient.country:  # in brackets after a title or an affiliation; alone, it needs none
+        who += (
+            f' <span class="country">({country})</span>' if who else f'<span class="country">{country}</span>'
+        )
     program = f'<span class="award-row__program">{escape(award.program.name)}</span>' if show_program else ""
     return mark_safe(  # noqa: S308 - escaped above
         '<li class="award-row">\n'
@@ -77,7 +81,7 @@ def award_row(award: Award, *, show_program: bool = False, recipient_only: bool 
         f'    <span class="award-row__award">{award.year} · {escape(award.category.name)}</span>\n'
         "  </a>\n"
         '  <span class="award-row__meta">\n'
-        f"    {title}{comma}{escape(affiliation or '')}{country}\n"
+        f"    {who}\n"
         f"    {program}\n"
         "  </span>\n"
         "</li>"
