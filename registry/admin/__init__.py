@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -31,6 +32,8 @@ from ..services import (
     nominee_edit,
     nominee_public_text_problem,
 )
+from .category_choice import URL_NAME as CATEGORY_AUTOCOMPLETE
+from .category_choice import CategoryAutocompleteView
 from .history import HistoryAdmin
 from .nominations import NominationAdmin
 from .scale import EstimatedCountPaginator, search_words
@@ -127,6 +130,14 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "program__name"]
     autocomplete_fields = ["program"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_urls(self):
+        # The category box of a nomination asks here (registry/admin/category_choice.py).
+        view = CategoryAutocompleteView.as_view(admin_site=self.admin_site)
+        return [
+            path("autocomplete/", self.admin_site.admin_view(view), name=CATEGORY_AUTOCOMPLETE),
+            *super().get_urls(),
+        ]
 
 
 @admin.register(Edition)

@@ -23,17 +23,13 @@ from ..services import (
     nomination_status_permitted,
     nomination_status_problem,
 )
+from .category_choice import category_field_options
 from .decisions import BulkStatusActions, status_action
 from .history import HistoryAdmin
-from .scale import EstimatedCountPaginator, search_words
+from .scale import EstimatedCountPaginator, as_id, search_words
 from .spreadsheets import csv_response, xlsx_response
 
 Status = Nomination.Status
-
-
-def as_id(value: str | None) -> int | None:
-    """A query-string value as a database id, or None for anything else (never a 500)."""
-    return int(value) if value and value.isdigit() and len(value) <= 18 else None
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -218,6 +214,11 @@ class NominationAdmin(BulkStatusActions, HistoryAdmin):
             and nomination_status_permitted(user=request.user, status=status, current=current)
         ]
         return [current, *moves]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category":
+            kwargs |= category_field_options(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
