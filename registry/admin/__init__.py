@@ -36,6 +36,7 @@ from .category_choice import URL_NAME as CATEGORY_AUTOCOMPLETE
 from .category_choice import CategoryAutocompleteView
 from .history import HistoryAdmin
 from .nominations import NominationAdmin
+from .previews import EditionPreviews, preview_url
 from .scale import EstimatedCountPaginator, search_words
 
 __all__ = ["NominationAdmin"]
@@ -141,7 +142,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Edition)
-class EditionAdmin(PublishingAdmin):
+class EditionAdmin(EditionPreviews, PublishingAdmin):
     publish_field = "results_published_at"
     publish_permission = "publish_edition"
     publish_service = staticmethod(edition_publish)
@@ -185,6 +186,11 @@ class EditionAdmin(PublishingAdmin):
             "the {} other nomination(s) of this edition, justifications and internal notes stay hidden.</p>",
             hidden,
         )
+        if not obj.is_published:
+            intro += format_html(
+                '<p><a href="{}">Preview the public pages</a> (staff only, until published).</p>',
+                preview_url(obj.pk),
+            )
         if not awards:
             return intro + format_html(
                 "<p><strong>No award yet</strong>: publishing would show an empty edition.</p>"

@@ -89,9 +89,16 @@ class NominationQuerySet(models.QuerySet):
         embargoed edition first.
         """
         now = now or timezone.now()
-        return self.filter(
-            status=Nomination.Status.AWARDED, edition__results_published_at__lte=now, published_at__lte=now
+        return self.public_when_published().filter(
+            edition__results_published_at__lte=now, published_at__lte=now
         )
+
+    def public_when_published(self):
+        """What `public()` shows of an edition once its results are out: its awarded nominations.
+
+        The staff preview of a draft or scheduled edition shows exactly these; never a public read.
+        """
+        return self.awarded()
 
     def awarded(self):
         return self.filter(status=Nomination.Status.AWARDED)
