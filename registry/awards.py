@@ -183,8 +183,9 @@ def award_rows(ids: Iterable[int], *, achievements: bool = True) -> list[Award]:
 
 
 def awards_in_order(awards, *, achievements: bool = True) -> list[Award]:
-    """The rows of a queryset of public awards, in its order, however many: two queries (one
-    without `achievements`)."""
+    """The rows of a queryset of public awards (or, for the staff preview, of awards
+    `public_when_published()`), in its order, however many: two queries (one without
+    `achievements`)."""
     figures = _achievements_of(awards.order_by().values("id")) if achievements else None
     return _build(awards.values_list(*COLUMNS), figures)
 
