@@ -96,6 +96,13 @@ def test_nobody_but_staff_gets_a_preview_and_it_is_never_kept_for_the_public(
         assert b"Alex Harbourmaster" not in response.content
 
 
+def test_staff_who_may_not_view_editions_are_refused(client, django_user_model, draft):
+    client.force_login(django_user_model.objects.create_user(username="intern", password="pw", is_staff=True))
+    response = client.get(preview(draft))
+    assert response.status_code == 403
+    assert b"Alex Harbourmaster" not in response.content
+
+
 def test_no_award_in_a_category_or_no_such_edition_is_a_404(staff_client, draft):
     client = staff_client("committee")
     assert client.get(preview(draft, "no-such-category")).status_code == 404
