@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import Announcement, Category, Edition, Nomination, Nominee, publication_label
 
@@ -70,22 +71,23 @@ def nomination_change_status(*, nomination: Nomination, status: str, by=None) ->
 
     A status more than one move away is reached in one go through each status between
     (`Nomination.status_path`): the committee awards a submitted nomination in one step, and the
-    history records every move (in review, shortlisted, awarded), each by `by`. Each move needs
-    the permission its status needs.
+    history records every move (in review, shortlisted, awarded), each by `by`, who needs the
+    permission of every one.
 
     Awarding locks the category row, so two staff awarding in the same category at the same
     moment are serialised and the second sees the first's award when it counts.
     """
     status = Nomination.Status(status)
-    if not nomination_status_permitted(user=by, status=status):
-        raise PermissionDenied(
-            f"You may not mark a nomination {status.label}: that is the committee's decision."
-        )
     with transaction.atomic():
         if status == Nomination.Status.AWARDED:
             # Lock order: category first, then the nomination, everywhere, to avoid deadlocks.
             category = Category.objects.select_for_update().get(pk=nomination.category_id)
         current = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if not nomination_status_permitted(user=by, status=status, current=current.status):
+            raise PermissionDenied(
+                gettext("You may not mark a nomination %(status)s: that is the committee's decision.")
+                % {"status": status.label}
+            )
         if current.status == status:
             return current
         if status == Nomination.Status.AWARDED:
@@ -93,11 +95,6 @@ def nomination_change_status(*, nomination: Nomination, status: str, by=None) ->
         problem = nomination_status_problem(nomination=current, status=status)
         if problem:
             raise ValidationError({"status": problem})
-        if not nomination_status_permitted(user=by, status=status, current=current.status):
-            raise PermissionDenied(
-                f"You may not mark a nomination {status.label} from {current.get_status_display()}: "
-                "a step on the way is the committee's decision."
-            )
         for step in Nomination.status_path(current.status, status):  # a save, a history row, each
             current.status = step
             if by is not None:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from ..models import (
     Announcement,
@@ -188,8 +189,10 @@ class EditionAdmin(EditionPreviews, PublishingAdmin):
         )
         if not obj.is_published:
             intro += format_html(
-                '<p><a href="{}">Preview the public pages</a> (staff only, until published).</p>',
+                '<p><a href="{}">{}</a> {}</p>',
                 preview_url(obj.pk),
+                gettext("Preview the public pages"),
+                gettext("(staff only, until published)."),
             )
         if not awards:
             return intro + format_html(
