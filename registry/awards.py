@@ -4,7 +4,9 @@ The pages render it (the lists with `{% award_row %}`, the award and recipient p
 and the JSON feed serialize it (`AwardSerializer`, registry/award_json.py), and the RSS and Atom
 feeds, the CSV (`registry.exports`), the JSON-LD (`registry.structured_data`) and the sitemap
 read it: each is a view of the row, none a reshape of another's output. Rows always come from
-`Nomination.objects.public()`; model instances are for the admin and for writes.
+`Nomination.objects.public()`, but for the staff preview of an edition not yet public
+(`public_when_published()`, registry/admin/previews.py); model instances are for the admin and
+for writes.
 
 Eight model instances per award (nomination, edition, programme, category, nominee, affiliation,
 presentation, ceremony), every column read and every timestamp parsed, cost more than the query
@@ -98,7 +100,7 @@ class Award:
     citation: str
     year: int
     edition_name: str
-    published_at: datetime.datetime
+    published_at: datetime.datetime | None  # None only in the staff preview of a draft edition
     updated_at: datetime.datetime
     program: AwardProgram
     category: AwardCategory
@@ -181,8 +183,9 @@ def award_rows(ids: Iterable[int], *, achievements: bool = True) -> list[Award]:
 
 
 def awards_in_order(awards, *, achievements: bool = True) -> list[Award]:
-    """The rows of a queryset of public awards, in its order, however many: two queries (one
-    without `achievements`)."""
+    """The rows of a queryset of public awards (or, for the staff preview, of awards
+    `public_when_published()`), in its order, however many: two queries (one without
+    `achievements`)."""
     figures = _achievements_of(awards.order_by().values("id")) if achievements else None
     return _build(awards.values_list(*COLUMNS), figures)
 
@@ -214,16 +217,21 @@ CATEGORY_ORDER = ("category__position", "category__name", "category_id", "nomine
 
 
 def awards_by_category(
-    edition_id: int, *, per_category: int | None = None, achievements: bool = True
+    edition_id: int, *, per_category: int | None = None, achievements: bool = True, preview: bool = False
 ) -> list[CategoryAwards]:
     """An edition's public awards grouped by category, the first `per_category` (by recipient)
-    of each, or all; one query, compiled once (two with `achievements`)."""
-    alias, now = router.db_for_read(models.Nomination), timezone.now()
+    of each, or all; one query, compiled once (two with `achievements`).
+
+    `preview`: the awards the edition will show once its results are out
+    (`public_when_published()`), for the staff preview of a draft or scheduled edition.
+    """
+    alias, now = router.db_for_read(models.Nomination), None if preview else timezone.now()
 
     def build():
         in_category = {"partition_by": [F("category_id")]}
+        nominations = models.Nomination.objects
         awards = (
-            models.Nomination.objects.public(sql.STAND_IN_NOW)
+            (nominations.public_when_published() if preview else nominations.public(sql.STAND_IN_NOW))
             .filter(edition__in=sql.stand_in_ids(1))
             .annotate(in_category=Window(Count("id"), **in_category))
         )
@@ -233,7 +241,8 @@ def awards_by_category(
             awards = awards.filter(rank__lte=per_category)
         return awards.order_by(*CATEGORY_ORDER).values_list(*COLUMNS, "in_category")
 
-    rows = sql.fetch(alias, ("awards-by-category", per_category), build, now=now, ids=[edition_id])
+    key = ("awards-by-category", per_category, preview)
+    rows = sql.fetch(alias, key, build, now=now, ids=[edition_id])
     figures = _achievements_of([row[0] for row in rows]) if achievements else None
     awards = _build(rows, figures)
     totals = {award.category: row[len(COLUMNS)] for award, row in zip(awards, rows, strict=True)}
@@ -288,7 +297,7 @@ def _build(rows, achievements) -> list[Award]:
             presentation = AwardPresentation(*row[18:27])
             if isinstance(presentation.ceremony_date, str):  # SQLite hands a plain cursor dates as text
                 presentation = replace(presentation, ceremony_date=parse_date(presentation.ceremony_date))
-        if isinstance(published_at, str) or published_at.tzinfo is None:  # SQLite: text, naive
+        if isinstance(updated_at, str) or updated_at.tzinfo is None:  # SQLite: text, naive
             published_at, updated_at = _aware(published_at), _aware(updated_at)
         achieved = None if figures is None else tuple(figures.get(pk, ()))
         awards.append(
@@ -311,6 +320,8 @@ def _build(rows, achievements) -> list[Award]:
 
 
 def _aware(value):
+    if value is None:  # a preview's award: its edition is not published
+        return None
     if isinstance(value, str):
         value = parse_datetime(value)
     return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value

@@ -1,6 +1,7 @@
 """Writes that span rows or need a lock. Admin actions, imports and tests all call these."""
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
+from django.utils.translation import gettext
 
 from .models import Announcement, Category, Edition, Nomination, Nominee, publication_label
 
@@ -25,9 +27,15 @@ PUBLIC_NOMINATION_FIELDS = frozenset({"citation"})
 PUBLIC_NOMINEE_FIELDS = frozenset({"name", "title"})
 
 
-def nomination_status_permitted(*, user, status: str) -> bool:
-    """Whether `user` may move a nomination to `status` (None: the system, e.g. a command)."""
-    return user is None or status not in DECISIONS or user.has_perm("registry.decide_nomination")
+def nomination_status_permitted(*, user, status: str, current: str | None = None) -> bool:
+    """Whether `user` may move a nomination to `status` (None: the system, e.g. a command).
+
+    From `current`, every status on the way (`Nomination.status_path`) must be permitted too.
+    """
+    steps = [status] if current is None else Nomination.status_path(current, status) or [status]
+    return user is None or all(
+        step not in DECISIONS or user.has_perm("registry.decide_nomination") for step in steps
+    )
 
 
 def nomination_status_problem(
@@ -63,19 +71,25 @@ def nomination_status_problem(
 def nomination_change_status(*, nomination: Nomination, status: str, by=None) -> Nomination:
     """Move a nomination to `status`, following the allowed transitions and `max_awards`.
 
+    A status more than one move away is reached in one go through each status between
+    (`Nomination.status_path`): the committee awards a submitted nomination in one step, and the
+    history records every move (in review, shortlisted, awarded), each by `by`, who needs the
+    permission of every one.
+
     Awarding locks the category row, so two staff awarding in the same category at the same
     moment are serialised and the second sees the first's award when it counts.
     """
     status = Nomination.Status(status)
-    if not nomination_status_permitted(user=by, status=status):
-        raise PermissionDenied(
-            f"You may not mark a nomination {status.label}: that is the committee's decision."
-        )
     with transaction.atomic():
         if status == Nomination.Status.AWARDED:
             # Lock order: category first, then the nomination, everywhere, to avoid deadlocks.
             category = Category.objects.select_for_update().get(pk=nomination.category_id)
         current = Nomination.objects.select_for_update().get(pk=nomination.pk)
+        if not nomination_status_permitted(user=by, status=status, current=current.status):
+            raise PermissionDenied(
+                gettext("You may not mark a nomination %(status)s: that is the committee's decision.")
+                % {"status": status.label}
+            )
         if current.status == status:
             return current
         if status == Nomination.Status.AWARDED:
@@ -83,11 +97,12 @@ def nomination_change_status(*, nomination: Nomination, status: str, by=None) ->
         problem = nomination_status_problem(nomination=current, status=status)
         if problem:
             raise ValidationError({"status": problem})
-        current.status = status
-        if by is not None:
-            current._history_user = by
-        current._change_reason = f"Status: {status.label}"
-        current.save(update_fields=["status", "updated_at"])
+        for step in Nomination.status_path(current.status, status):  # a save, a history row, each
+            current.status = step
+            if by is not None:
+                current._history_user = by
+            current._change_reason = f"Status: {step.label}"
+            current.save(update_fields=["status", "updated_at"])
     nomination.status = current.status
     nomination._loaded_status = current.status
     return current
@@ -98,6 +113,7 @@ class BulkStatusReport:
     """What a bulk status change did, nomination by nomination."""
 
     changed: list[Nomination] = field(default_factory=list)
+    changed_from: Counter[str] = field(default_factory=Counter)  # how many changed from each status
     unchanged: list[Nomination] = field(default_factory=list)
     refused: list[tuple[Nomination, str]] = field(default_factory=list)
 
@@ -118,7 +134,11 @@ def nominations_change_status(*, nominations: Iterable[Nomination], status: str,
         except ValidationError as exc:
             report.refused.append((nomination, " ".join(exc.message_dict.get("status", exc.messages))))
         else:
-            (report.unchanged if before == status else report.changed).append(nomination)
+            if before == status:
+                report.unchanged.append(nomination)
+            else:
+                report.changed.append(nomination)
+                report.changed_from[before] += 1
     return report
 
 

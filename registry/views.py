@@ -132,12 +132,17 @@ def edition_detail(request, program, year):
         Edition.objects.published().select_related("program"), program__slug=program, year=year
     )
     categories = awards_by_category(edition.id, per_category=EDITION_AWARDS_PER_CATEGORY, achievements=False)
+    return edition_page(request, edition, categories, Ceremony.objects.public().filter(edition=edition))
+
+
+def edition_page(request, edition, categories, ceremonies, **extra):
+    """An edition's page from its `awards_by_category`; `extra` context (the preview's) last."""
     context = {
         "edition": edition,
         "program": edition.program,
         "categories": categories,
         "award_count": sum(category.total for category in categories),
-        "ceremonies": Ceremony.objects.public().filter(edition=edition).order_by("date", "id"),
+        "ceremonies": ceremonies.order_by("date", "id"),
         "announcements": published_announcements().filter(edition=edition)[:10],
         "title": edition.name,
         "description": f"The recipients of the {edition.name}, category by category, and its ceremonies.",
@@ -148,7 +153,7 @@ def edition_detail(request, program, year):
         ],
         "feed_query": award_feed_query({"program": edition.program.slug, "year": str(edition.year)}),
     }
-    return render(request, "registry/edition_detail.html", context)
+    return render(request, "registry/edition_detail.html", context | extra)
 
 
 @require_safe
@@ -161,6 +166,11 @@ def award_detail(request, program, year, category):
     )
     if not awards:
         raise Http404("No such award.")
+    return award_page(request, awards)
+
+
+def award_page(request, awards, **extra):
+    """One category's awards in one edition (not empty); `extra` context (the preview's) last."""
     first = awards[0]
     news = announcements_of(award.id for award in awards)
     recipients = ", ".join(award.recipient.name for award in awards)
@@ -179,7 +189,7 @@ def award_detail(request, program, year, category):
             (None, first.category.name),
         ],
     }
-    return render(request, "registry/award_detail.html", context)
+    return render(request, "registry/award_detail.html", context | extra)
 
 
 def announcements_of(award_ids) -> dict[int, list[Announcement]]:

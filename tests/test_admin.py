@@ -271,7 +271,7 @@ class TestClerk:
     def test_clerk_sends_to_review_with_the_bulk_action(self, staff_client):
         nominations = NominationFactory.create_batch(3)
         response = run_action(staff_client("clerk"), "mark_in_review", nominations)
-        assert "3 nominations changed to In review." in messages_of(response)
+        assert "3 nominations sent to review (3 from Submitted)." in messages_of(response)
         assert set(Nomination.objects.values_list("status", flat=True)) == {Status.IN_REVIEW}
 
     @pytest.mark.parametrize("field", ["edition", "category", "nominee"])
@@ -394,17 +394,17 @@ class TestCommittee:
         category = CategoryFactory(program=edition.program, max_awards=1)
         first = NominationFactory(edition=edition, category=category, status=Status.SHORTLISTED)
         second = NominationFactory(edition=edition, category=category, status=Status.SHORTLISTED)
-        early = NominationFactory(edition=edition, category=category)
-        response = run_action(staff_client("committee"), "mark_awarded", [first, second, early])
+        withdrawn = NominationFactory(edition=edition, category=category, status=Status.WITHDRAWN)
+        response = run_action(staff_client("committee"), "mark_awarded", [first, second, withdrawn])
         shown = " ".join(messages_of(response))
-        assert "1 nomination changed to Awarded." in shown
-        assert "2 nominations refused" in shown
-        assert "at most 1" in shown and "cannot go from Submitted to Awarded" in shown
+        assert "1 nomination awarded (1 from Shortlisted)." in shown
+        assert "2 nominations refused, unchanged" in shown
+        assert "at most 1" in shown and "cannot go from Withdrawn to Awarded" in shown
         assert Nomination.objects.awarded().count() == 1
         assert first.history.first().history_user.username == "committee"
 
     def test_too_large_a_selection_is_refused_whole(self, staff_client, monkeypatch):
-        monkeypatch.setattr("registry.admin.nominations.MAX_BULK", 2)
+        monkeypatch.setattr("registry.admin.decisions.MAX_BULK", 2)
         nominations = NominationFactory.create_batch(3, status=Status.SHORTLISTED)
         response = run_action(staff_client("committee"), "mark_not_selected", nominations)
         assert "act on at most 2 at a time" in " ".join(messages_of(response))
@@ -504,7 +504,7 @@ class TestCommittee:
         client = staff_client("committee")
         for action in ["mark_withdrawn", "mark_not_selected", "mark_in_review"]:
             shown = " ".join(messages_of(run_action(client, action, [award])))
-            assert "1 nomination refused" in shown and "cannot go from Awarded" in shown
+            assert "1 nomination refused, unchanged" in shown and "cannot go from Awarded" in shown
         assert Nomination.objects.public().get() == award
 
     def test_committee_cannot_publish_or_add_nominations(self, staff_client):

@@ -182,9 +182,9 @@ class TestValidation:
             nomination.full_clean()
         assert "inactive" in str(excinfo.value)
 
-    def test_status_cannot_skip_review_when_edited(self):
-        nomination = Nomination.objects.get(pk=NominationFactory().pk)
-        nomination.status = Nomination.Status.AWARDED
+    def test_a_final_status_cannot_be_left_when_edited(self):
+        nomination = Nomination.objects.get(pk=NominationFactory(status=Nomination.Status.AWARDED).pk)
+        nomination.status = Nomination.Status.IN_REVIEW
         with pytest.raises(ValidationError) as excinfo:
             nomination.full_clean()
         assert "status" in excinfo.value.message_dict

@@ -61,9 +61,9 @@ class TestTransitions:
     @pytest.mark.parametrize(
         ("start", "end"),
         [
-            (Status.SUBMITTED, Status.AWARDED),
-            (Status.IN_REVIEW, Status.AWARDED),
             (Status.AWARDED, Status.WITHDRAWN),
+            (Status.AWARDED, Status.NOT_SELECTED),
+            (Status.WITHDRAWN, Status.AWARDED),
             (Status.NOT_SELECTED, Status.AWARDED),
             (Status.WITHDRAWN, Status.IN_REVIEW),
         ],
@@ -85,6 +85,50 @@ class TestTransitions:
             member,
             "Status: Awarded",
         )
+
+
+class TestDecidingInOneStep:
+    @pytest.mark.parametrize(
+        ("start", "end", "recorded"),
+        [
+            (Status.SUBMITTED, Status.AWARDED, ["In review", "Shortlisted", "Awarded"]),
+            (Status.IN_REVIEW, Status.AWARDED, ["Shortlisted", "Awarded"]),
+            (Status.SHORTLISTED, Status.AWARDED, ["Awarded"]),
+            (Status.SUBMITTED, Status.NOT_SELECTED, ["In review", "Shortlisted", "Not selected"]),
+            (Status.IN_REVIEW, Status.SHORTLISTED, ["Shortlisted"]),
+        ],
+    )
+    def test_committee_decides_from_any_earlier_status_and_history_records_each_move(
+        self, staff_user, start, end, recorded
+    ):
+        member = staff_user("committee")
+        nomination = NominationFactory(status=start)
+        nomination_change_status(nomination=nomination, status=end, by=member)
+        nomination.refresh_from_db()
+        assert nomination.status == end
+        moves = nomination.history.filter(history_change_reason__startswith="Status:").order_by("history_id")
+        assert [(row.history_change_reason, row.status, row.history_user) for row in moves] == [
+            (f"Status: {label}", Status(status), member)
+            for label, status in zip(recorded, Nomination.status_path(start, end), strict=True)
+        ]
+
+    def test_clerk_cannot_award_a_submitted_nomination_and_nothing_is_recorded(self, staff_user):
+        nomination = NominationFactory()
+        with pytest.raises(PermissionDenied):
+            nomination_change_status(nomination=nomination, status=Status.AWARDED, by=staff_user("clerk"))
+        nomination.refresh_from_db()
+        assert nomination.status == Status.SUBMITTED
+        assert not nomination.history.filter(history_change_reason__startswith="Status:").exists()
+
+    def test_one_step_award_beyond_max_awards_leaves_no_step_behind(self):
+        edition = EditionFactory()
+        category = CategoryFactory(program=edition.program, max_awards=1)
+        AwardFactory(edition=edition, category=category)
+        nomination = NominationFactory(edition=edition, category=category)
+        with pytest.raises(ValidationError, match="at most 1"):
+            nomination_change_status(nomination=nomination, status=Status.AWARDED)
+        nomination.refresh_from_db()
+        assert nomination.status == Status.SUBMITTED  # not left in review nor shortlisted
 
 
 class TestRoles:
@@ -140,19 +184,30 @@ class TestBulk:
         category = CategoryFactory(program=edition.program, max_awards=1)
         ok = shortlisted(edition=edition, category=category)
         over_limit = shortlisted(edition=edition, category=category)
-        too_early = NominationFactory(edition=edition, category=category)
+        withdrawn = NominationFactory(edition=edition, category=category, status=Status.WITHDRAWN)
         already = NominationFactory(edition=edition, status=Status.AWARDED)
         report = nominations_change_status(
-            nominations=[ok, over_limit, too_early, already],
+            nominations=[ok, over_limit, withdrawn, already],
             status=Status.AWARDED,
             by=staff_user("committee"),
         )
         assert report.changed == [ok]
+        assert report.changed_from == {Status.SHORTLISTED: 1}
         assert report.unchanged == [already]
         reasons = dict(report.refused)
         assert "at most 1" in reasons[over_limit]
-        assert "cannot go from Submitted to Awarded" in reasons[too_early]
+        assert "cannot go from Withdrawn to Awarded" in reasons[withdrawn]
         assert Nomination.objects.awarded().count() == 2
+
+    def test_bulk_award_counts_what_each_was_before(self, staff_user):
+        nominations = [
+            NominationFactory(status=status) for status in [Status.SUBMITTED, *[Status.IN_REVIEW] * 2]
+        ]
+        report = nominations_change_status(
+            nominations=nominations, status=Status.AWARDED, by=staff_user("committee")
+        )
+        assert report.changed == nominations
+        assert report.changed_from == {Status.SUBMITTED: 1, Status.IN_REVIEW: 2}
 
     def test_bulk_by_clerk_refuses_every_decision(self, staff_user):
         nominations = [shortlisted(), shortlisted()]

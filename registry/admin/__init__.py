@@ -11,10 +11,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from ..models import (
     Announcement,
@@ -34,8 +35,11 @@ from ..services import (
     nominee_edit,
     nominee_public_text_problem,
 )
+from .category_choice import URL_NAME as CATEGORY_AUTOCOMPLETE
+from .category_choice import CategoryAutocompleteView
 from .history import HistoryAdmin
 from .nominations import NominationAdmin
+from .previews import EditionPreviews, preview_url
 from .scale import EstimatedCountPaginator, search_words
 from .time_zones import ProgrammeTimeZoneAdmin
 
@@ -151,9 +155,17 @@ class CategoryAdmin(admin.ModelAdmin):
     autocomplete_fields = ["program"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_urls(self):
+        # The category box of a nomination asks here (registry/admin/category_choice.py).
+        view = CategoryAutocompleteView.as_view(admin_site=self.admin_site)
+        return [
+            path("autocomplete/", self.admin_site.admin_view(view), name=CATEGORY_AUTOCOMPLETE),
+            *super().get_urls(),
+        ]
+
 
 @admin.register(Edition)
-class EditionAdmin(PublishingAdmin):
+class EditionAdmin(EditionPreviews, PublishingAdmin):
     publish_field = "results_published_at"
     publish_permission = "publish_edition"
     publish_service = staticmethod(edition_publish)
@@ -201,6 +213,13 @@ class EditionAdmin(PublishingAdmin):
             "{}, justifications and internal notes stay hidden.</p>",
             others % {"count": hidden},
         )
+        if not obj.is_published:
+            intro += format_html(
+                '<p><a href="{}">{}</a> {}</p>',
+                preview_url(obj.pk),
+                gettext("Preview the public pages"),
+                gettext("(staff only, until published)."),
+            )
         if not awards:
             return intro + format_html(
                 "<p><strong>No award yet</strong>: publishing would show an empty edition.</p>"

@@ -3,11 +3,7 @@
 from django.contrib import admin
 
 from ..models import Category, Edition
-
-
-def as_id(value: str | None) -> int | None:
-    """A query-string value as a database id, or None for anything else (never a 500)."""
-    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+from .scale import as_id
 
 
 class YearListFilter(admin.SimpleListFilter):

@@ -11,7 +11,6 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import ngettext
 
 from ..imports import COLUMNS, nominations_import_file
 from ..models import Achievement, Category, Nomination, Nominee, Presentation
@@ -23,18 +22,15 @@ from ..services import (
     nomination_public_text_problem,
     nomination_status_permitted,
     nomination_status_problem,
-    nominations_change_status,
 )
+from .category_choice import category_field_options
+from .decisions import BulkStatusActions, status_action
 from .history import HistoryAdmin
-from .list_filters import CategoryListFilter, YearListFilter, as_id
-from .scale import EstimatedCountPaginator, search_words
+from .list_filters import CategoryListFilter, YearListFilter
+from .scale import EstimatedCountPaginator, as_id, search_words
 from .spreadsheets import csv_response, xlsx_response
 
 Status = Nomination.Status
-MAX_REPORTED = 20  # refusals listed by name after a bulk action; the rest are counted
-# Each nomination is its own locked transaction: more than this would outlast a request timeout
-# half-way, with the report lost. Filter first, then act in batches.
-MAX_BULK = 5_000
 
 
 class SaveRefused(Exception):
@@ -112,17 +108,8 @@ class NominationForm(forms.ModelForm):
         return cleaned
 
 
-def _status_action(status: Status, description: str, permissions: list[str]):
-    @admin.action(description=description, permissions=permissions)
-    def action(modeladmin, request, queryset):
-        modeladmin.change_status(request, queryset, status)
-
-    action.__name__ = f"mark_{status}"
-    return action
-
-
 @admin.register(Nomination)
-class NominationAdmin(HistoryAdmin):
+class NominationAdmin(BulkStatusActions, HistoryAdmin):
     form = NominationForm
     # Status right after the nominee, and long names cut short by static/css/admin.css, so that
     # the status is in view at 1280 px beside the sidebar and the filters.
@@ -160,11 +147,11 @@ class NominationAdmin(HistoryAdmin):
     list_per_page = 50
     change_list_template = "admin/registry/nomination/change_list.html"
     actions = [
-        _status_action(Status.IN_REVIEW, "Send selected nominations to review", ["change"]),
-        _status_action(Status.SHORTLISTED, "Shortlist selected nominations", ["decide"]),
-        _status_action(Status.AWARDED, "Award selected nominations", ["decide"]),
-        _status_action(Status.NOT_SELECTED, "Mark selected nominations not selected", ["decide"]),
-        _status_action(Status.WITHDRAWN, "Withdraw selected nominations", ["change"]),
+        status_action(Status.IN_REVIEW, "Send selected nominations to review", ["change"]),
+        status_action(Status.SHORTLISTED, "Shortlist selected nominations", ["decide"]),
+        status_action(Status.AWARDED, "Award selected nominations", ["decide"]),
+        status_action(Status.NOT_SELECTED, "Mark selected nominations not selected", ["decide"]),
+        status_action(Status.WITHDRAWN, "Withdraw selected nominations", ["change"]),
     ]
 
     def has_decide_permission(self, request):
@@ -177,15 +164,22 @@ class NominationAdmin(HistoryAdmin):
         return readonly
 
     def status_choices(self, request, obj) -> list[Status]:
-        """The current status, then every move the rules and this user's role allow."""
+        """The current status, then every status the rules and this user's role let it reach in one
+        save (the committee awards a submitted nomination at once; each step is recorded)."""
         current = Status(obj.status)
         moves = [
             status
             for status in Status
-            if status in Nomination.TRANSITIONS[current]
-            and nomination_status_permitted(user=request.user, status=status)
+            if status != current
+            and Nomination.transition_allowed(current, status)
+            and nomination_status_permitted(user=request.user, status=status, current=current)
         ]
         return [current, *moves]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "category":
+            kwargs |= category_field_options(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
@@ -249,48 +243,6 @@ class NominationAdmin(HistoryAdmin):
                 match |= Q(pk=as_id(word))
             queryset = queryset.filter(match)
         return queryset, False
-
-    def change_status(self, request, queryset, status: Status) -> None:
-        selected = queryset.count()
-        if selected > MAX_BULK:
-            self.message_user(
-                request,
-                f"{selected:,} nominations selected: act on at most {MAX_BULK:,} at a time (filter first). "
-                "Nothing was changed.",
-                messages.ERROR,
-            )
-            return
-        nominations = queryset.select_related("nominee", "category", "edition").order_by("category_id", "pk")
-        report = nominations_change_status(nominations=nominations, status=status, by=request.user)
-        done = {"status": status.label}
-        if report.changed:
-            changed = ngettext(
-                "%(count)d nomination changed to %(status)s.",
-                "%(count)d nominations changed to %(status)s.",
-                len(report.changed),
-            )
-            self.message_user(request, changed % {"count": len(report.changed), **done}, messages.SUCCESS)
-        if report.unchanged:
-            unchanged = ngettext(
-                "%(count)d nomination was already %(status)s.",
-                "%(count)d nominations were already %(status)s.",
-                len(report.unchanged),
-            )
-            self.message_user(request, unchanged % {"count": len(report.unchanged), **done})
-        if report.refused:
-            listed = "; ".join(
-                f"{nomination}: {reason}" for nomination, reason in report.refused[:MAX_REPORTED]
-            )
-            more = len(report.refused) - MAX_REPORTED
-            suffix = f"; and {more} more" if more > 0 else ""
-            refused = ngettext(
-                "%(count)d nomination refused, unchanged — %(listed)s.",
-                "%(count)d nominations refused, unchanged — %(listed)s.",
-                len(report.refused),
-            )
-            self.message_user(
-                request, refused % {"count": len(report.refused), "listed": listed + suffix}, messages.ERROR
-            )
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

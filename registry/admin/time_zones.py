@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import time_zone_named
-from .list_filters import as_id
+from .scale import as_id
 
 
 class ProgrammeTimeZoneAdmin:

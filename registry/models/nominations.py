@@ -89,9 +89,16 @@ class NominationQuerySet(models.QuerySet):
         embargoed edition first.
         """
         now = now or timezone.now()
-        return self.filter(
-            status=Nomination.Status.AWARDED, edition__results_published_at__lte=now, published_at__lte=now
+        return self.public_when_published().filter(
+            edition__results_published_at__lte=now, published_at__lte=now
         )
+
+    def public_when_published(self):
+        """What `public()` shows of an edition once its results are out: its awarded nominations.
+
+        The staff preview of a draft or scheduled edition shows exactly these; never a public read.
+        """
+        return self.awarded()
 
     def awarded(self):
         return self.filter(status=Nomination.Status.AWARDED)
@@ -277,8 +284,28 @@ class Nomination(models.Model):
         return instance
 
     @classmethod
+    def status_path(cls, old: str, new: str) -> list[NominationStatus] | None:
+        """The statuses a nomination passes through from `old` to `new`, each an allowed move, `new`
+        last ([] when they are equal), or None if `new` cannot be reached.
+
+        Deciding from any earlier status (submitted → awarded) passes through every review step,
+        so the history still shows each one.
+        """
+        old, new = cls.Status(old), cls.Status(new)
+        paths = {old: []}
+        reached = [old]
+        while reached and new not in paths:  # breadth first: the shortest path
+            status = reached.pop(0)
+            for step in sorted(cls.TRANSITIONS[status]):
+                if step not in paths:
+                    paths[step] = [*paths[status], step]
+                    reached.append(step)
+        return paths.get(new)
+
+    @classmethod
     def transition_allowed(cls, old: str, new: str) -> bool:
-        return old == new or new in cls.TRANSITIONS[cls.Status(old)]
+        """Whether `new` can be reached from `old`, in one move or through several."""
+        return cls.status_path(old, new) is not None
 
     def clean(self):
         errors = {}
