@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import ngettext
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from .models import Announcement, Category, Edition, Nomination, Nominee, publication_label
 

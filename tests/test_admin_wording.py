@@ -40,9 +40,9 @@ def test_one_edition_published_is_one_edition(staff_client):
 def test_bulk_action_reports_count_in_singular_and_plural(staff_client):
     client = staff_client("clerk")
     one = run_action(client, "mark_in_review", [NominationFactory()])
-    assert "1 nomination changed to In review." in [str(m) for m in one.context["messages"]]
+    assert "1 nomination sent to review (1 from Submitted)." in [str(m) for m in one.context["messages"]]
     again = run_action(client, "mark_in_review", NominationFactory.create_batch(2, status=Status.IN_REVIEW))
-    assert "2 nominations were already In review." in [str(m) for m in again.context["messages"]]
+    assert "2 skipped: already in review." in [str(m) for m in again.context["messages"]]
 
 
 def test_import_summary_counts_in_singular_and_plural():

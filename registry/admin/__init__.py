@@ -222,7 +222,9 @@ class EditionAdmin(EditionPreviews, PublishingAdmin):
             )
         if not awards:
             return intro + format_html(
-                "<p><strong>No award yet</strong>: publishing would show an empty edition.</p>"
+                "<p><strong>{}</strong>: {}</p>",
+                gettext("No award yet"),
+                gettext("publishing would show an empty edition."),
             )
         rows = format_html_join(
             "",
@@ -352,5 +354,5 @@ class AnnouncementAdmin(PublishingAdmin):
             "<p><strong>{}</strong></p><p>{}</p><p>Related awards shown:</p><ul>{}</ul>",
             obj.title,
             obj.summary or "(no summary)",
-            awards or format_html("<li>none</li>"),
+            awards or format_html("<li>{}</li>", gettext("none")),
         )
