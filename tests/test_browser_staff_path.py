@@ -1,10 +1,11 @@
 """End to end in Debian's Chromium: the staff's daily path. A clerk enters a nomination (the category
 box offers the edition's programme only), the committee awards it in one step and previews the
-edition, an editor schedules the results a few seconds ahead, and once that time has come the public
+edition, an editor schedules the results a few seconds ahead in the programme's time zone, and once that time has come the public
 page shows the award. Fixtures and helpers as in tests/test_browser.py."""
 
 import datetime
 import time
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -20,12 +21,15 @@ RECIPIENT = "Alex Harbourmaster"
 EDITION_URL = "/programs/harbour-safety-awards/2026/"
 # Enough for the editor's save to land before it; the test then waits for it to pass.
 SCHEDULE_AHEAD = datetime.timedelta(seconds=15)
+# Not the site's (UTC): the editor types the time as the programme's staff read their clocks.
+PROGRAMME_ZONE = "America/Mexico_City"
 
 
 def type_publication_time(page, at: datetime.datetime) -> None:
-    """Type `at` into the edition's results publication time, as the admin shows it (the site's
-    time zone). The one place that knows how that field is typed."""
-    local = timezone.localtime(at)
+    """Type `at` into the edition's results publication time in the programme's time zone, which
+    the field's help names. The one place that knows how that field is typed."""
+    expect(page.locator(".field-results_published_at")).to_contain_text(f"Times in {PROGRAMME_ZONE}.")
+    local = at.astimezone(zoneinfo.ZoneInfo(PROGRAMME_ZONE))
     page.locator("#id_results_published_at_0").fill(f"{local:%Y-%m-%d}")
     page.locator("#id_results_published_at_1").fill(f"{local:%H:%M:%S}")
 
@@ -42,7 +46,9 @@ def wait_until_public(page, path: str, at: datetime.datetime) -> None:
 @pytest.fixture
 def draft_edition():
     """A draft edition, and another programme whose category has a similar name."""
-    harbour = ProgramFactory(name="Harbour Safety Awards", slug="harbour-safety-awards")
+    harbour = ProgramFactory(
+        name="Harbour Safety Awards", slug="harbour-safety-awards", time_zone=PROGRAMME_ZONE
+    )
     CategoryFactory(program=harbour, name="Port Partnership Award", slug="port-partnership-award")
     rail = ProgramFactory(name="Rail Safety Awards", slug="rail-safety-awards")
     CategoryFactory(program=rail, name="Rail Partnership Award", slug="rail-partnership-award")
@@ -113,6 +119,8 @@ def test_clerk_enters_committee_awards_at_once_previews_and_scheduled_results_go
     editor.get_by_role("button", name="Save", exact=True).click()
     expect_saved(editor)
     expect(editor.locator("#result_list")).to_contain_text("Scheduled for")
+    draft_edition.refresh_from_db()
+    assert draft_edition.results_published_at == at  # typed in Mexico City, stored in UTC
     browsing.step(editor, "editor scheduled the results")
     assert status_of(visitor, EDITION_URL) == 404
 
