@@ -1,7 +1,8 @@
 """End to end in Debian's Chromium: the staff's daily path. A clerk enters a nomination (the category
 box offers the edition's programme only), the committee awards it in one step and previews the
-edition, an editor schedules the results a few seconds ahead in the programme's time zone, and once that time has come the public
-page shows the award. Fixtures and helpers as in tests/test_browser.py."""
+edition, an editor schedules the results a few seconds ahead in the programme's time zone, and
+once that time has come the public page shows the award. Fixtures and helpers as in
+tests/test_browser.py."""
 
 import datetime
 import time
