@@ -48,6 +48,7 @@ class TestTransitions:
             (Status.IN_REVIEW, Status.SHORTLISTED),
             (Status.SHORTLISTED, Status.AWARDED),
             (Status.SHORTLISTED, Status.NOT_SELECTED),
+            (Status.IN_REVIEW, Status.NOT_SELECTED),
             (Status.SUBMITTED, Status.WITHDRAWN),
             (Status.SHORTLISTED, Status.WITHDRAWN),
         ],
@@ -94,7 +95,8 @@ class TestDecidingInOneStep:
             (Status.SUBMITTED, Status.AWARDED, ["In review", "Shortlisted", "Awarded"]),
             (Status.IN_REVIEW, Status.AWARDED, ["Shortlisted", "Awarded"]),
             (Status.SHORTLISTED, Status.AWARDED, ["Awarded"]),
-            (Status.SUBMITTED, Status.NOT_SELECTED, ["In review", "Shortlisted", "Not selected"]),
+            (Status.SUBMITTED, Status.NOT_SELECTED, ["In review", "Not selected"]),  # never shortlisted
+            (Status.SHORTLISTED, Status.NOT_SELECTED, ["Not selected"]),
             (Status.IN_REVIEW, Status.SHORTLISTED, ["Shortlisted"]),
         ],
     )

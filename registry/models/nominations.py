@@ -181,7 +181,8 @@ class Nomination(models.Model):
     # Allowed moves: forward through review; withdrawal from any non-final state.
     TRANSITIONS = {
         Status.SUBMITTED: {Status.IN_REVIEW, Status.WITHDRAWN},
-        Status.IN_REVIEW: {Status.SHORTLISTED, Status.WITHDRAWN},
+        # Rejected in review without being shortlisted: a "not selected" is never a finalist.
+        Status.IN_REVIEW: {Status.SHORTLISTED, Status.NOT_SELECTED, Status.WITHDRAWN},
         Status.SHORTLISTED: {Status.AWARDED, Status.NOT_SELECTED, Status.WITHDRAWN},
         Status.AWARDED: set(),
         Status.NOT_SELECTED: set(),
