@@ -71,11 +71,14 @@ def test_a_category_page_is_previewed_with_its_citation_and_figures(staff_client
     assert "application/ld+json" not in page  # the public page's structured data is not for a preview
 
 
-def test_a_scheduled_edition_says_when_it_goes_public(staff_client, draft):
-    draft.results_published_at = timezone.now() + datetime.timedelta(days=2)
+def test_a_scheduled_edition_says_when_it_goes_public_in_its_programmes_time_zone(staff_client, draft):
+    draft.program.time_zone = "America/Mexico_City"
+    draft.program.save()
+    draft.results_published_at = datetime.datetime(2030, 3, 11, 2, 0, tzinfo=datetime.UTC)
     draft.save()
     page = staff_client("editor").get(preview(draft)).content.decode()
-    assert "Preview — not public" in page and "Scheduled for" in page and "Alex Harbourmaster" in page
+    assert "Preview — not public" in page and "Alex Harbourmaster" in page
+    assert "Scheduled for 2030-03-10 20:00 America/Mexico_City" in page
 
 
 @pytest.mark.parametrize("category", [None, "port-partnership-award"])

@@ -69,7 +69,7 @@ class EditionPreviews:
             public = award_path(edition.program.slug, edition.year, category) if category else None
             return HttpResponseRedirect(public or edition.get_absolute_url())
         banner = {
-            "state": publication_label(edition.results_published_at),
+            "state": publication_label(edition.results_published_at, edition.program.time_zone),
             "edition_url": preview_url(edition.pk),
             "admin_url": reverse("admin:registry_edition_change", args=[edition.pk]),
         }
